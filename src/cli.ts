@@ -1,0 +1,151 @@
+/**
+ * Builds the commander tree from the command definitions. The wiring only parses flags; all
+ * behaviour lives in each command's `run`. The same tree feeds completions and the man page.
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { parseBool } from './auth/settings.js';
+import { ConfigError, UsageError } from './errors.js';
+import { GLOBAL_OPTIONS } from './commands/global-options.js';
+import type { CommandDef, GlobalOptions, OptionDef, ParsedInput } from './commands/types.js';
+
+export const VERSION = '0.1.0';
+
+export type Invoke = (def: CommandDef, input: ParsedInput, globals: GlobalOptions) => Promise<void>;
+
+/** Commander's attribute name for an option (what `.opts()` keys it by). */
+export function attributeName(def: OptionDef): string {
+  return new Option(def.flags).attributeName();
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) {
+    throw new InvalidArgumentError(`'${value}' is not a non-negative integer.`);
+  }
+  return n;
+}
+
+function number(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`'${value}' is not a number.`);
+  return n;
+}
+
+function bool(value: string): boolean {
+  try {
+    return parseBool(value, 'value');
+  } catch {
+    throw new InvalidArgumentError(`'${value}' is not True or False.`);
+  }
+}
+
+export function toCommanderOption(def: OptionDef, hidden = false): Option {
+  const opt = new Option(def.flags, def.description + (def.env ? ` (env ${def.env})` : ''));
+  if (def.choices) opt.choices(def.choices as string[]);
+  const parser = def.type === 'int' ? positiveInt : def.type === 'number' ? number : def.type === 'bool' ? bool : undefined;
+  if (def.repeatable) {
+    opt.argParser((v: string, previous: unknown) => [...(Array.isArray(previous) ? previous : []), parser ? parser(v) : v]);
+  } else if (parser) {
+    opt.argParser(parser as (v: string) => unknown);
+  }
+  if (def.default !== undefined) opt.default(def.default);
+  if (def.hidden || hidden) opt.hideHelp();
+  return opt;
+}
+
+function flagWords(flags: string): string[] {
+  return flags.split(/[ ,|]+/).filter((w) => w.startsWith('-'));
+}
+
+/**
+ * Global options are accepted before the command (on the program) and after it (hidden copies on
+ * every command), except where a command uses the same flag for itself (glance-cache-manage -f).
+ */
+function addGlobalCopies(cmd: Command, own: OptionDef[]): string[] {
+  const taken = new Set(own.flatMap((o) => flagWords(o.flags)));
+  const added: string[] = [];
+  for (const g of GLOBAL_OPTIONS) {
+    const words = flagWords(g.flags);
+    if (words.some((w) => w.startsWith('--') && taken.has(w))) continue;
+    const flags = words.some((w) => taken.has(w)) ? g.flags.replace(/^-\w, /, '') : g.flags;
+    cmd.addOption(toCommanderOption({ ...g, flags }, true));
+    added.push(attributeName({ ...g, flags }));
+  }
+  return added;
+}
+
+function argSyntax(a: { name: string; variadic?: boolean; optional?: boolean }): string {
+  const inner = `${a.name}${a.variadic ? '...' : ''}`;
+  return a.optional ? `[${inner}]` : `<${inner}>`;
+}
+
+export interface BuildOptions {
+  /** called with the parsed input when a command is chosen; absent when only the tree is wanted */
+  invoke?: Invoke;
+}
+
+export function buildProgram(commands: CommandDef[], opts: BuildOptions = {}): Command {
+  const program = new Command('tsglance');
+  program
+    .description('Command-line client for the OpenStack Image service (Glance), compatible with glanceclient v2.')
+    .version(VERSION, '--version', 'Print the version and exit.')
+    .enablePositionalOptions()
+    .showSuggestionAfterError(true)
+    .helpCommand(true)
+    .exitOverride()
+    .configureHelp({ sortSubcommands: true });
+  for (const g of GLOBAL_OPTIONS) program.addOption(toCommanderOption(g));
+
+  const groups = new Map<string, Command>();
+  for (const def of commands) {
+    const words = def.name.split(' ');
+    let parent = program;
+    for (const word of words.slice(0, -1)) {
+      const key = `${parent.name()} ${word}`;
+      let group = groups.get(key);
+      if (!group) {
+        group = parent.command(word).enablePositionalOptions().exitOverride();
+        groups.set(key, group);
+      }
+      parent = group;
+    }
+    const cmd = parent.command(words[words.length - 1]).description(def.summary).exitOverride();
+    if (def.description) cmd.addHelpText('after', `\n${def.description}`);
+    for (const a of def.args ?? []) cmd.argument(argSyntax(a), a.description ?? '');
+    const own = def.options ?? [];
+    for (const o of own) {
+      const opt = toCommanderOption(o);
+      if (o.env) opt.env(o.env);
+      cmd.addOption(opt);
+    }
+    const globalKeys = new Set(addGlobalCopies(cmd, own));
+    const ownKeys = own.map(attributeName);
+    if (def.examples?.length) cmd.addHelpText('after', `\nExamples:\n${def.examples.map((e) => `  ${e}`).join('\n')}`);
+    cmd.action(async (...actionArgs: unknown[]) => {
+      if (!opts.invoke) return;
+      const self = actionArgs[actionArgs.length - 1] as Command;
+      const all = self.opts();
+      const flags: Record<string, unknown> = {};
+      for (const k of ownKeys) flags[k] = all[k];
+      // globals: program-level values, then any given after the command name
+      const globals: Record<string, unknown> = { ...collectGlobals(self) };
+      for (const k of globalKeys) if (self.getOptionValueSource(k) === 'cli') globals[k] = all[k];
+      await opts.invoke(def, { args: self.processedArgs as ParsedInput['args'], flags }, globals as GlobalOptions);
+    });
+  }
+  return program;
+}
+
+function collectGlobals(cmd: Command): Record<string, unknown> {
+  const chain: Command[] = [];
+  for (let c: Command | null = cmd.parent; c; c = c.parent) chain.unshift(c);
+  return Object.assign({}, ...chain.map((c) => c.opts()));
+}
+
+/** Commander's own errors (unknown option, missing argument) as our usage errors. */
+export function fromCommanderError(err: CommanderError): UsageError | ConfigError | undefined {
+  if (['commander.helpDisplayed', 'commander.version', 'commander.help', 'commander.executeSubCommandAsync'].includes(err.code)) {
+    return undefined;
+  }
+  return new UsageError(err.message.replace(/^error: /, ''));
+}

@@ -1,0 +1,5 @@
+import type { CommandDef } from '../types.js';
+import { imageList } from './list.js';
+import { imageShow } from './show.js';
+
+export const IMAGE_COMMANDS: CommandDef<any>[] = [imageList, imageShow];

@@ -1,0 +1,5 @@
+import type { CommandDef } from '../types.js';
+import { importInfo } from './import-info.js';
+import { storesInfo } from './stores-info.js';
+
+export const INFO_COMMANDS: CommandDef<any>[] = [importInfo, storesInfo];

@@ -1,0 +1,114 @@
+import { CliError } from '../errors.js';
+import { HttpError } from '../http.js';
+import type { GlanceClient } from './client.js';
+
+export interface Image {
+  id: string;
+  name: string | null;
+  status: string;
+  visibility?: string;
+  disk_format?: string | null;
+  container_format?: string | null;
+  size?: number | null;
+  virtual_size?: number | null;
+  owner?: string | null;
+  checksum?: string | null;
+  os_hash_algo?: string | null;
+  os_hash_value?: string | null;
+  os_hidden?: boolean;
+  protected?: boolean;
+  tags?: string[];
+  stores?: string;
+  created_at?: string;
+  updated_at?: string;
+  os_glance_importing_to_stores?: string;
+  os_glance_failed_import?: string;
+  os_glance_import_task?: string;
+  [key: string]: unknown;
+}
+
+export interface ImageListQuery {
+  /** filters sent as query parameters (visibility, owner, member_status, checksum, os_hash_value, os_hidden, ...) */
+  filters?: Record<string, string>;
+  tags?: string[];
+  sortKeys?: string[];
+  sortDirs?: string[];
+  sort?: string;
+  pageSize?: number;
+  limit?: number;
+}
+
+export const DEFAULT_PAGE_SIZE = 200;
+
+const UUID_RE = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+export const isUuid = (s: string): boolean => UUID_RE.test(s);
+
+export function imageListPath(q: ImageListQuery): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(q.filters ?? {})) params.append(k, v);
+  const pageSize = q.limit !== undefined && q.limit < (q.pageSize ?? DEFAULT_PAGE_SIZE) ? q.limit : (q.pageSize ?? DEFAULT_PAGE_SIZE);
+  params.append('limit', String(pageSize));
+  for (const t of q.tags ?? []) params.append('tag', t);
+  if (q.sort) params.append('sort', q.sort);
+  for (const k of q.sortKeys ?? []) params.append('sort_key', k);
+  for (const d of q.sortDirs ?? []) params.append('sort_dir', d);
+  return `/v2/images?${params.toString()}`;
+}
+
+/** Every image matching the query, following `next` links page by page. */
+export async function* listImages(client: GlanceClient, q: ImageListQuery = {}): AsyncGenerator<Image> {
+  let path: string | undefined = imageListPath(q);
+  let seen = 0;
+  while (path) {
+    const page: { images: Image[]; next?: string } = await client.json('GET', path);
+    for (const image of page.images) {
+      if (q.limit !== undefined && seen >= q.limit) return;
+      seen++;
+      yield image;
+    }
+    path = page.next;
+  }
+}
+
+export async function getImage(client: GlanceClient, id: string): Promise<Image> {
+  try {
+    return await client.json<Image>('GET', `/v2/images/${encodeURIComponent(id)}`);
+  } catch (err) {
+    if (err instanceof HttpError && err.status === 404) {
+      throw new CliError(`No image with a name or ID of '${id}' exists.`);
+    }
+    throw err;
+  }
+}
+
+/**
+ * Name or ID → image. An ID is tried first; a name must be unique among the images the user can
+ * see (hidden ones included, as a second look), else the candidates are listed.
+ */
+export async function findImage(client: GlanceClient, nameOrId: string): Promise<Image> {
+  if (isUuid(nameOrId)) {
+    try {
+      return await client.json<Image>('GET', `/v2/images/${encodeURIComponent(nameOrId)}`);
+    } catch (err) {
+      if (!(err instanceof HttpError && err.status === 404)) throw err;
+    }
+  }
+  for (const hidden of ['false', 'true']) {
+    const matches: Image[] = [];
+    for await (const image of listImages(client, { filters: { name: nameOrId, os_hidden: hidden }, pageSize: 20 })) {
+      matches.push(image);
+    }
+    if (matches.length === 1) return matches[0];
+    if (matches.length > 1) {
+      throw new CliError(
+        `Multiple images are named '${nameOrId}': ${matches.map((m) => m.id).join(', ')}; use an ID.`,
+      );
+    }
+  }
+  throw new CliError(`No image with a name or ID of '${nameOrId}' exists.`);
+}
+
+/** Just the ID, without a round trip when the argument already is one. */
+export async function resolveImageId(client: GlanceClient, nameOrId: string): Promise<string> {
+  return isUuid(nameOrId) ? nameOrId : (await findImage(client, nameOrId)).id;
+}
