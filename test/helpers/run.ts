@@ -1,0 +1,93 @@
+/**
+ * Run tsglance (the built binary) and python-glanceclient side by side with a clean environment:
+ * no OS_* from the developer's shell, a private cache directory, and stdin closed unless given.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stackEnv, type Who } from './stack.js';
+
+export const ROOT = join(import.meta.dirname, '..', '..');
+export const BIN = join(ROOT, 'bin', 'tsglance');
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+export interface RunOpts {
+  /** 'admin' | 'demo' credentials of the stack, or a full environment of our own */
+  as?: Who | 'none';
+  env?: Record<string, string | undefined>;
+  /** bytes for stdin; default: stdin closed (as cron or `<&-`) */
+  input?: string | Buffer;
+  /** 'null' gives /dev/null on stdin */
+  stdin?: 'closed' | 'null';
+  cwd?: string;
+  timeoutMs?: number;
+}
+
+const privateCache = mkdtempSync(join(tmpdir(), 'tsglance-test-cache-'));
+
+/** The process environment minus anything OpenStack, plus the chosen credentials. */
+export function cleanEnv(opts: RunOpts = {}): Record<string, string> {
+  const base: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && !k.startsWith('OS_') && k !== 'TSGLANCE_DEBUG') base[k] = v;
+  }
+  base.XDG_CACHE_HOME = privateCache;
+  base.NO_COLOR = '1';
+  const creds = opts.as === 'none' ? {} : stackEnv(opts.as ?? 'admin');
+  const merged: Record<string, string | undefined> = { ...base, ...creds, ...opts.env };
+  return Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)) as Record<string, string>;
+}
+
+function run(cmd: string, args: string[], opts: RunOpts): Promise<RunResult> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    // `exec … <&-` closes fd 0 the way cron does; glanceclient needs that for --file with glance-direct
+    const closed = opts.input === undefined && opts.stdin !== 'null';
+    const child = closed
+      ? spawn('sh', ['-c', 'exec "$@" <&-', 'sh', cmd, ...args], { env: cleanEnv(opts), cwd: opts.cwd ?? ROOT })
+      : spawn(cmd, args, {
+          env: cleanEnv(opts),
+          cwd: opts.cwd ?? ROOT,
+          stdio: [opts.stdin === 'null' && opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+        });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 120_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({
+        code: code ?? -1,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        ms: Date.now() - started,
+      });
+    });
+    if (child.stdin) {
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(opts.input);
+    }
+  });
+}
+
+export function tsglance(args: string[], opts: RunOpts = {}): Promise<RunResult> {
+  return run(process.execPath, [BIN, ...args], opts);
+}
+
+export function glance(args: string[], opts: RunOpts = {}): Promise<RunResult> {
+  return run('/usr/bin/glance', args, opts);
+}
+
+/** A name no other test (or earlier run) uses. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
+}
