@@ -109,7 +109,10 @@ export function buildProgram(commands: CommandDef[], opts: BuildOptions = {}): C
       }
       parent = group;
     }
-    const cmd = parent.command(words[words.length - 1]).description(def.summary).exitOverride();
+    const cmd = parent
+      .command(words[words.length - 1], def.hidden ? { hidden: true } : {})
+      .description(def.summary)
+      .exitOverride();
     if (def.description) cmd.addHelpText('after', `\n${def.description}`);
     for (const a of def.args ?? []) cmd.argument(argSyntax(a), a.description ?? '');
     const own = def.options ?? [];

@@ -58,6 +58,8 @@ export interface CommandDef<O = unknown> {
   args?: ArgDef[];
   options?: OptionDef[];
   examples?: string[];
+  /** left out of help, completions and the man page (internal helpers such as `__complete`) */
+  hidden?: boolean;
   /** flags → options; throws UsageError for what is wrong before any request */
   parse(input: ParsedInput): O;
   run(opts: O, deps: Deps): Promise<number | void>;
