@@ -1,0 +1,75 @@
+import { UsageError } from '../../errors.js';
+import type { Image } from '../../glance/images.js';
+import { defineCommand } from '../types.js';
+import { CREATE_OPTIONS, KEEP_ON_FAILURE_OPTION, parseImageFields, type ImageFields } from './create-options.js';
+
+export interface ImageCreateOptions {
+  parsed: ImageFields;
+  file?: string;
+  size?: number;
+  progress: boolean;
+  store?: string;
+  keepOnFailure: boolean;
+}
+
+export const imageCreate = defineCommand<ImageCreateOptions>({
+  name: 'image-create',
+  summary: 'Create a new image.',
+  description:
+    'Image data comes from --file PATH, --file - (stdin), or a pipe/redirect on stdin; a terminal, /dev/null or a closed\n' +
+    'stdin is never read. If the upload fails or is interrupted, the new record is deleted (--keep-on-failure keeps it).',
+  options: [...CREATE_OPTIONS, KEEP_ON_FAILURE_OPTION],
+  examples: [
+    'tsglance image-create --name cirros --disk-format qcow2 --container-format bare --file cirros.img --progress',
+    'curl -sL https://example.org/img.qcow2 | tsglance image-create --name img --disk-format qcow2 --container-format bare --size 21430272',
+    'tsglance image-create --name x --disk-format raw --container-format bare --file x.raw --tags golden linux --property os_distro=cirros',
+  ],
+  parse({ flags }) {
+    return {
+      parsed: parseImageFields(flags, 'create'),
+      file: flags.file as string | undefined,
+      size: flags.size as number | undefined,
+      progress: !!flags.progress,
+      store: (flags.store as string | undefined) || undefined,
+      keepOnFailure: !!flags.keepOnFailure,
+    };
+  },
+  async run(opts, deps) {
+    const { resolveDataSource } = await import('./data-source.js');
+    const { requireFormatsForData, buildCreateBody } = await import('./create-options.js');
+    for (const n of opts.parsed.notices) deps.warn(n);
+    const data = await resolveDataSource({ file: opts.file, size: opts.size }, deps.io);
+    if (opts.store && !data) throw new UsageError('--store option should only be provided with --file option or stdin.');
+    if (opts.size !== undefined && !data) throw new UsageError('--size option should only be provided with --file option or stdin.');
+    if (data) requireFormatsForData(opts.parsed.fields, data.kind === 'file' ? '--file' : 'stdin');
+
+    const client = await deps.glance();
+    const { getSchema } = await import('../../glance/schema.js');
+    const schema = await getSchema(client, 'image', { env: deps.env, debug: deps.debug });
+    const body = buildCreateBody(opts.parsed, schema);
+    const { printImage } = await import('../../output/image-view.js');
+    if (opts.store) {
+      const { validateStore } = await import('./transfer.js');
+      await validateStore(client, opts.store);
+    }
+
+    const created = await client.json<Image>('POST', '/v2/images', { json: body, signal: deps.signal });
+    if (!data) {
+      await printImage(deps.output, created);
+      return;
+    }
+    const { transferData, cleanupAfterFailedUpload } = await import('./transfer.js');
+    try {
+      await transferData(client, created.id, data, { target: 'file', store: opts.store, progress: opts.progress }, deps);
+    } catch (err) {
+      const failure = await cleanupAfterFailedUpload(client, created.id, err, {
+        keep: opts.keepOnFailure,
+        interrupted: deps.signal.aborted,
+      });
+      if (opts.keepOnFailure) await printImage(deps.output, created).catch(() => undefined);
+      throw failure;
+    }
+    const { getImage } = await import('../../glance/images.js');
+    await printImage(deps.output, await getImage(client, created.id));
+  },
+});

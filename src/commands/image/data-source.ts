@@ -1,0 +1,179 @@
+/**
+ * Where image data comes from: `--file PATH`, `--file -`, or stdin — and when stdin is NOT data.
+ *
+ * The rule (glanceclient takes any non-TTY stdin as image data, so cron and CI jobs with
+ * `</dev/null` or an idle pipe trip on it):
+ *   - `--file PATH`: that file. Missing, unreadable or a directory: a usage error, no request.
+ *   - `--file -`: stdin, explicitly. A terminal or a closed stdin is a usage error.
+ *   - no `--file`: stdin is data only when fd 0 is a pipe or socket that delivers at least one byte
+ *     (EOF before any byte = no data), or a redirected regular file (`< img.qcow2`) that is not
+ *     empty. A terminal, a closed fd 0 (`<&-`) and character devices such as /dev/null are never
+ *     read.
+ * The size is known for regular files (stat) or from `--size`; `--size` that contradicts the file is
+ * a usage error, and a stream that turns out longer or shorter than `--size` fails the upload.
+ */
+import { createReadStream, fstatSync, type Stats } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { UsageError } from '../../errors.js';
+import type { IO } from '../../output/io.js';
+
+export const READ_CHUNK = 1024 * 1024;
+
+export interface DataSource {
+  kind: 'file' | 'stdin';
+  /** the path for a file, '-' for stdin; used in messages */
+  name: string;
+  /** bytes, when known (regular file size, or --size) */
+  size?: number;
+  /** true when stdin was chosen without --file - */
+  implicit?: boolean;
+  /** the data as a stream; call once */
+  open(): Readable;
+}
+
+export interface DataSourceInput {
+  /** --file value: a path or '-' */
+  file?: string;
+  /** --size value */
+  size?: number;
+}
+
+export type StdinKind = 'tty' | 'closed' | 'pipe' | 'socket' | 'file' | 'device' | 'other';
+
+/** What fd 0 is. `io.stdinKind` (tests) wins over fstat. */
+export function stdinKind(io: IO & { stdinKind?: StdinKind }): { kind: StdinKind; stats?: Stats } {
+  if (io.stdinKind) return { kind: io.stdinKind };
+  if (io.stdinClosed) return { kind: 'closed' };
+  if (io.stdinIsTTY) return { kind: 'tty' };
+  let st: Stats;
+  try {
+    st = fstatSync(0);
+  } catch {
+    return { kind: 'closed' };
+  }
+  if (st.isFIFO()) return { kind: 'pipe', stats: st };
+  if (st.isSocket()) return { kind: 'socket', stats: st };
+  if (st.isFile()) return { kind: 'file', stats: st };
+  if (st.isCharacterDevice() || st.isBlockDevice()) return { kind: 'device', stats: st };
+  return { kind: 'other', stats: st };
+}
+
+/** Wait for the first byte or the end; the byte is put back. True when there is data. */
+export function hasData(stream: Readable): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const cleanup = () => {
+      stream.off('readable', onReadable);
+      stream.off('end', onEnd);
+      stream.off('error', onError);
+    };
+    const onReadable = () => {
+      const chunk = stream.read() as Buffer | null;
+      if (chunk !== null && chunk.length > 0) {
+        stream.unshift(chunk);
+        cleanup();
+        resolve(true);
+      }
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(false);
+    };
+    const onError = (err: Error) => {
+      cleanup();
+      reject(err);
+    };
+    stream.on('readable', onReadable);
+    stream.once('end', onEnd);
+    stream.once('error', onError);
+  });
+}
+
+function fileError(path: string, err: NodeJS.ErrnoException): UsageError {
+  if (err.code === 'EISDIR') return new UsageError(`--file ${path}: is a directory, not a file`);
+  return new UsageError(`File ${path} does not exist or user does not have read privileges to it`);
+}
+
+function stdinStream(io: IO, kind: StdinKind): Readable {
+  // a redirected regular file: read fd 0 directly in 1 MiB chunks (process.stdin uses 64 KiB)
+  if (kind === 'file' && !(io as { stdinKind?: StdinKind }).stdinKind) {
+    return createReadStream('', { fd: 0, highWaterMark: READ_CHUNK, autoClose: false });
+  }
+  return io.stdin;
+}
+
+/**
+ * Resolve the data for an upload, or undefined when there is none (no --file and stdin is not data).
+ * Throws UsageError for every problem that needs no server.
+ */
+export async function resolveDataSource(input: DataSourceInput, io: IO): Promise<DataSource | undefined> {
+  const { file, size } = input;
+  if (size !== undefined && (!Number.isSafeInteger(size) || size < 0)) {
+    throw new UsageError(`--size: '${size}' is not a size in bytes`);
+  }
+  if (file !== undefined && file !== '-') {
+    if (file === '') throw new UsageError('--file: empty path');
+    let st: Stats;
+    try {
+      st = await stat(file);
+      if (st.isDirectory()) throw Object.assign(new Error('dir'), { code: 'EISDIR' });
+      await access(file, constants.R_OK);
+    } catch (err) {
+      throw fileError(file, err as NodeJS.ErrnoException);
+    }
+    let known: number | undefined = size;
+    if (st.isFile()) {
+      if (size !== undefined && size !== st.size) {
+        throw new UsageError(`Size mismatch: --size ${size} does not match the size of ${file} (${st.size} bytes)`);
+      }
+      known = st.size;
+    }
+    return {
+      kind: 'file',
+      name: file,
+      size: known,
+      open: () => createReadStream(file, { highWaterMark: READ_CHUNK }),
+    };
+  }
+
+  const { kind, stats } = stdinKind(io);
+  if (file === '-') {
+    if (kind === 'tty') throw new UsageError('--file -: stdin is a terminal; pipe or redirect the image data into it');
+    if (kind === 'closed') throw new UsageError('--file -: stdin is closed');
+    const known = size ?? (kind === 'file' && stats ? stats.size : undefined);
+    if (size !== undefined && kind === 'file' && stats && stats.size !== size) {
+      throw new UsageError(`Size mismatch: --size ${size} does not match the size of stdin (${stats.size} bytes)`);
+    }
+    return { kind: 'stdin', name: '-', size: known, open: () => stdinStream(io, kind) };
+  }
+
+  // implicit stdin
+  if (kind === 'file' && stats && stats.size > 0) {
+    if (size !== undefined && stats.size !== size) {
+      throw new UsageError(`Size mismatch: --size ${size} does not match the size of stdin (${stats.size} bytes)`);
+    }
+    return { kind: 'stdin', name: '-', size: stats.size, implicit: true, open: () => stdinStream(io, kind) };
+  }
+  if (kind === 'pipe' || kind === 'socket') {
+    const stream = io.stdin;
+    if (!(await hasData(stream))) return undefined;
+    return { kind: 'stdin', name: '-', size, implicit: true, open: () => stream };
+  }
+  return undefined;
+}
+
+/** Why stdin was not taken as data (for "no data" errors of image-upload/-stage). */
+export function describeNoData(io: IO): string {
+  const { kind } = stdinKind(io);
+  const why: Record<StdinKind, string> = {
+    tty: 'stdin is a terminal',
+    closed: 'stdin is closed',
+    pipe: 'stdin was empty',
+    socket: 'stdin was empty',
+    file: 'the file on stdin is empty',
+    device: 'stdin is a device (such as /dev/null)',
+    other: 'stdin is not a pipe or file',
+  };
+  return why[kind];
+}
