@@ -42,11 +42,18 @@ function bool(value: string): boolean {
 export function toCommanderOption(def: OptionDef, hidden = false): Option {
   const opt = new Option(def.flags, def.description + (def.env ? ` (env ${def.env})` : ''));
   if (def.choices) opt.choices(def.choices as string[]);
-  const parser = def.type === 'int' ? positiveInt : def.type === 'number' ? number : def.type === 'bool' ? bool : undefined;
+  const convert = def.type === 'int' ? positiveInt : def.type === 'number' ? number : def.type === 'bool' ? bool : undefined;
+  // our own parser replaces the one .choices() installed, so it checks the choices itself
+  const parse = (v: string): unknown => {
+    if (def.choices && !def.choices.includes(v)) {
+      throw new InvalidArgumentError(`Allowed choices are ${def.choices.join(', ')}.`);
+    }
+    return convert ? convert(v) : v;
+  };
   if (def.repeatable) {
-    opt.argParser((v: string, previous: unknown) => [...(Array.isArray(previous) ? previous : []), parser ? parser(v) : v]);
-  } else if (parser) {
-    opt.argParser(parser as (v: string) => unknown);
+    opt.argParser((v: string, previous: unknown) => [...(Array.isArray(previous) ? previous : []), parse(v)]);
+  } else if (convert) {
+    opt.argParser(parse);
   }
   if (def.default !== undefined) opt.default(def.default);
   if (def.hidden || hidden) opt.hideHelp();
@@ -97,6 +104,8 @@ export function buildProgram(commands: CommandDef[], opts: BuildOptions = {}): C
   for (const g of GLOBAL_OPTIONS) program.addOption(toCommanderOption(g));
 
   const groups = new Map<string, Command>();
+  // group → its groupLevel options (see OptionDef.groupLevel)
+  const groupShared = new Map<Command, OptionDef[]>();
   for (const def of commands) {
     const words = def.name.split(' ');
     let parent = program;
@@ -120,6 +129,14 @@ export function buildProgram(commands: CommandDef[], opts: BuildOptions = {}): C
       const opt = toCommanderOption(o);
       if (o.env) opt.env(o.env);
       cmd.addOption(opt);
+      if (o.groupLevel && parent !== program) {
+        const shared = groupShared.get(parent) ?? [];
+        if (!shared.some((s) => s.flags === o.flags)) {
+          shared.push(o);
+          parent.addOption(toCommanderOption(o));
+        }
+        groupShared.set(parent, shared);
+      }
     }
     const globalKeys = new Set(addGlobalCopies(cmd, own));
     const ownKeys = own.map(attributeName);
@@ -130,19 +147,45 @@ export function buildProgram(commands: CommandDef[], opts: BuildOptions = {}): C
       const all = self.opts();
       const flags: Record<string, unknown> = {};
       for (const k of ownKeys) flags[k] = all[k];
+      mergeGroupFlags(self, own, flags);
       // globals: program-level values, then any given after the command name
       const globals: Record<string, unknown> = { ...collectGlobals(self) };
       for (const k of globalKeys) if (self.getOptionValueSource(k) === 'cli') globals[k] = all[k];
       await opts.invoke(def, { args: self.processedArgs as ParsedInput['args'], flags }, globals as GlobalOptions);
     });
   }
+  // a group with groupLevel options takes the global options there too (hidden copies, as on commands)
+  for (const [group, shared] of groupShared) addGlobalCopies(group, shared);
   return program;
 }
 
+/**
+ * groupLevel options given on a parent group (before the subcommand word) count as the leaf's
+ * unless the leaf got them on its own part of the line; repeatable ones are concatenated.
+ */
+function mergeGroupFlags(cmd: Command, own: OptionDef[], flags: Record<string, unknown>): void {
+  for (const o of own.filter((d) => d.groupLevel)) {
+    const k = attributeName(o);
+    for (let g = cmd.parent; g?.parent; g = g.parent) {
+      if (g.getOptionValueSource(k) !== 'cli') continue;
+      const v = g.opts()[k];
+      if (cmd.getOptionValueSource(k) !== 'cli') flags[k] = v;
+      else if (o.repeatable) flags[k] = [...(v as unknown[]), ...(flags[k] as unknown[])];
+    }
+  }
+}
+
+/** Program-level global values, then any given on a group (only those typed there: no defaults). */
 function collectGlobals(cmd: Command): Record<string, unknown> {
   const chain: Command[] = [];
   for (let c: Command | null = cmd.parent; c; c = c.parent) chain.unshift(c);
-  return Object.assign({}, ...chain.map((c) => c.opts()));
+  const globalKeys = GLOBAL_OPTIONS.map(attributeName);
+  return Object.assign(
+    {},
+    ...chain.map((c) =>
+      c.parent ? Object.fromEntries(globalKeys.filter((k) => c.getOptionValueSource(k) === 'cli').map((k) => [k, c.opts()[k]])) : c.opts(),
+    ),
+  );
 }
 
 /** Commander's own errors (unknown option, missing argument) as our usage errors. */

@@ -78,9 +78,26 @@ function splitChunks(text: string): string[] {
   return text.split(WORDSEP).filter((c) => c !== '' && c !== undefined);
 }
 
+/** str.expandtabs(8): a tab advances to the next multiple of 8 columns, counted from the last newline. */
+function expandTabs(text: string): string {
+  let out = '';
+  let col = 0;
+  for (const ch of text) {
+    if (ch === '\t') {
+      const n = 8 - (col % 8);
+      out += ' '.repeat(n);
+      col += n;
+    } else {
+      out += ch;
+      col = ch === '\n' || ch === '\r' ? 0 : col + 1;
+    }
+  }
+  return out;
+}
+
 /** textwrap.wrap(text, width) with the defaults PrettyTable uses. */
 export function pyWrap(text: string, width: number): string[] {
-  const expanded = text.replace(/\t/g, '        ').replace(/[\n\x0b\x0c\r]/g, ' ');
+  const expanded = expandTabs(text).replace(/[\n\x0b\x0c\r]/g, ' ');
   const chunks = splitChunks(expanded).reverse();
   const lines: string[] = [];
   while (chunks.length) {
