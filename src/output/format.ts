@@ -22,6 +22,8 @@ export interface Column<T = Record<string, unknown>> {
   key: string;
   /** table cell text; default: glanceclient's `value or ''` */
   cell?: (row: T) => string;
+  /** PrettyTable max_width for this column only (print_list field_settings, e.g. md-object-list) */
+  maxWidth?: number;
 }
 
 export interface RecordOptions {
@@ -133,7 +135,7 @@ export class Output {
           renderPrettyTable(
             cols.map((c) => c.label),
             rows.map((r) => cols.map((c) => (c.cell ? c.cell(r) : listCell(r[c.key])))),
-            { align: opts.align ?? 'l' },
+            { align: opts.align ?? 'l', maxWidths: cols.map((c) => c.maxWidth) },
           ),
         );
     }

@@ -12,6 +12,8 @@ export interface PrettyTableOptions {
   align?: Align[] | Align;
   /** PrettyTable's max_width, applied to every column */
   maxWidth?: number;
+  /** PrettyTable's per-field max_width (print_list field_settings); wins over maxWidth for its column */
+  maxWidths?: (number | undefined)[];
   /** index of the column to sort rows by (PrettyTable's sortby) */
   sortBy?: number;
 }
@@ -62,7 +64,8 @@ export function renderPrettyTable(fields: string[], rows: string[][], opts: Pret
   for (const row of body) {
     row.forEach((cell, i) => {
       const w = blockWidth(cell);
-      widths[i] = Math.max(widths[i], opts.maxWidth !== undefined ? Math.min(w, opts.maxWidth) : w);
+      const max = opts.maxWidths?.[i] ?? opts.maxWidth;
+      widths[i] = Math.max(widths[i], max !== undefined ? Math.min(w, max) : w);
     });
   }
   const rule = '+' + widths.map((w) => '-'.repeat(w + 2)).join('+') + '+';
