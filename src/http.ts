@@ -155,17 +155,18 @@ export function redactHeaders(headers: Record<string, unknown>): Record<string, 
   return out;
 }
 
-/** Deep copy of a JSON value with every secret-looking field replaced. */
-export function redactJson(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(redactJson);
+/**
+ * Deep copy of a JSON value with every secret-looking field replaced; under a secret key
+ * (`"token": {"id": ...}`) every leaf is a secret.
+ */
+export function redactJson(value: unknown, secret = false): unknown {
+  if (Array.isArray(value)) return value.map((v) => redactJson(v, secret));
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      out[k] = SECRET_KEYS.test(k) && (typeof v === 'string' || typeof v === 'number') ? '<redacted>' : redactJson(v);
-    }
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = redactJson(v, secret || SECRET_KEYS.test(k));
     return out;
   }
-  return value;
+  return secret && (typeof value === 'string' || typeof value === 'number') ? '<redacted>' : value;
 }
 
 const RETRY_STATUSES = new Set([502, 503, 504]);
