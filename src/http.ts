@@ -156,17 +156,21 @@ export function redactHeaders(headers: Record<string, unknown>): Record<string, 
 }
 
 /**
- * Deep copy of a JSON value with every secret-looking field replaced; under a secret key
- * (`"token": {"id": ...}`) every leaf is a secret.
+ * Deep copy of a JSON value with every secret-looking field replaced. Keystone's token method
+ * carries the secret as `"token": {"id": ...}`, so that id is a secret too.
  */
-export function redactJson(value: unknown, secret = false): unknown {
-  if (Array.isArray(value)) return value.map((v) => redactJson(v, secret));
+export function redactJson(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactJson);
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = redactJson(v, secret || SECRET_KEYS.test(k));
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      if (SECRET_KEYS.test(k) && (typeof v === 'string' || typeof v === 'number')) out[k] = '<redacted>';
+      else if (k === 'token' && v && typeof v === 'object' && 'id' in v) out[k] = { ...(redactJson(v) as object), id: '<redacted>' };
+      else out[k] = redactJson(v);
+    }
     return out;
   }
-  return secret && (typeof value === 'string' || typeof value === 'number') ? '<redacted>' : value;
+  return value;
 }
 
 const RETRY_STATUSES = new Set([502, 503, 504]);
