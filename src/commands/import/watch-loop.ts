@@ -1,0 +1,160 @@
+/**
+ * Follows an import until every requested store has settled: polls the image and its tasks with
+ * a gentle backoff (deps.clock), renders the live view, then prints the image on stdout and
+ * returns the documented exit status. Ctrl-C and --watch-timeout stop the watching, never the import.
+ */
+import { ExitCode } from '../../errors.js';
+import type { GlanceClient } from '../../glance/client.js';
+import { getImage, type Image } from '../../glance/images.js';
+import { getImageTasks, importState, pickTask, splitStores, type ImageTask, type ImportState } from '../../glance/import.js';
+import { printImage } from '../../output/image-view.js';
+import { createWatchView, type WatchView } from '../../output/watch.js';
+import type { Deps, OptionDef } from '../types.js';
+
+export const POLL_MIN_MS = 500;
+export const POLL_MAX_MS = 5000;
+export const POLL_FACTOR = 1.5;
+
+/** --wait / --no-wait / --watch-timeout, shared by image-create-via-import, image-import and image-watch. */
+export const WATCH_OPTIONS: OptionDef[] = [
+  {
+    flags: '--wait',
+    description:
+      'Follow the import until every store has settled, with a live per-store view on stderr (the default on a terminal).',
+  },
+  { flags: '--no-wait', description: 'Return as soon as the import is accepted, as glanceclient does.' },
+  {
+    flags: '--watch-timeout <SECONDS>',
+    description: 'Stop watching after this many seconds (exit 124); the import goes on.',
+    type: 'number',
+  },
+];
+
+export interface WatchFlags {
+  /** undefined: decide from the terminal */
+  wait?: boolean;
+  watchTimeout?: number;
+}
+
+export function parseWatchFlags(flags: Record<string, unknown>): WatchFlags {
+  const wait = flags.wait === undefined ? undefined : !!flags.wait;
+  const t = flags.watchTimeout as number | undefined;
+  return { wait, watchTimeout: t !== undefined && t > 0 ? t : undefined };
+}
+
+/** Watch by default on a terminal (stderr), on request elsewhere. */
+export function shouldWatch(flags: WatchFlags, deps: Pick<Deps, 'io'>): boolean {
+  return flags.wait ?? deps.io.stderrIsTTY;
+}
+
+export interface WatchRequest {
+  imageId: string;
+  /** the stores asked for; empty = every store the image has or is importing to */
+  stores: string[];
+  /** the import task to follow (os_glance_import_task right after the POST) */
+  taskId?: string;
+  timeoutSeconds?: number;
+  humanReadable?: boolean;
+}
+
+function sameState(a: ImportState | undefined, b: ImportState): boolean {
+  return (
+    !!a &&
+    a.status === b.status &&
+    a.task?.status === b.task?.status &&
+    a.task?.message === b.task?.message &&
+    a.stores.map((r) => r.state).join() === b.stores.map((r) => r.state).join()
+  );
+}
+
+/** image-watch without --stores: what the image is in, the import task's targets, what is importing or failed. */
+function storesOfInterest(image: Image, task: ImageTask | undefined): string[] {
+  const input = task?.input as { backend?: unknown } | null | undefined;
+  const backend = Array.isArray(input?.backend) ? input.backend.filter((s): s is string => typeof s === 'string') : [];
+  return [
+    ...new Set([
+      ...splitStores(image.stores),
+      ...backend,
+      ...splitStores(image.os_glance_importing_to_stores),
+      ...splitStores(image.os_glance_failed_import),
+    ]),
+  ];
+}
+
+const resumeHint = (id: string) => `resume with: tsglance image-watch ${id}`;
+
+/** Watch an import; prints the image at the end (not when interrupted) and returns the exit status. */
+export async function watchImport(deps: Deps, client: GlanceClient, req: WatchRequest): Promise<number> {
+  const { clock, signal } = deps;
+  const started = clock.now();
+  const deadline = req.timeoutSeconds !== undefined ? started + req.timeoutSeconds * 1000 : undefined;
+  let view: WatchView | undefined;
+  let delay = POLL_MIN_MS;
+  let state: ImportState | undefined;
+  let image: Image | undefined;
+  let taskId = req.taskId;
+  let tasksApi = true;
+
+  const finish = async (code: number, note?: string): Promise<number> => {
+    view?.stop(code === ExitCode.interrupted ? undefined : state, clock.now() - started, note);
+    if (code !== ExitCode.interrupted && image) await printImage(deps.output, image, { humanReadable: req.humanReadable });
+    return code;
+  };
+
+  try {
+    view = await createWatchView(deps.io);
+    for (;;) {
+      image = await getImage(client, req.imageId);
+      let tasks: ImageTask[] | undefined;
+      if (tasksApi) {
+        tasks = await getImageTasks(client, req.imageId);
+        if (tasks === undefined) tasksApi = false;
+      }
+      taskId ??= image.os_glance_import_task;
+      const task = pickTask(tasks, taskId);
+      if (task && !taskId) taskId = task.id;
+      const next = importState(image, req.stores.length ? req.stores : storesOfInterest(image, task), task);
+      if (signal.aborted) break;
+      delay = sameState(state, next) ? Math.min(POLL_MAX_MS, Math.round(delay * POLL_FACTOR)) : POLL_MIN_MS;
+      state = next;
+      view.update(state, clock.now() - started);
+      if (state.outcome !== 'running') break;
+      const now = clock.now();
+      if (deadline !== undefined && now >= deadline) {
+        return await finish(
+          ExitCode.timeout,
+          `Stopped watching after ${req.timeoutSeconds}s; the import of ${req.imageId} goes on (${resumeHint(req.imageId)}).`,
+        );
+      }
+      await clock.sleep(deadline !== undefined ? Math.min(delay, Math.max(0, deadline - now)) : delay, signal);
+    }
+  } catch (err) {
+    if (!signal.aborted) {
+      view?.stop(undefined, clock.now() - started);
+      throw err;
+    }
+  }
+  if (signal.aborted || !state) {
+    return finish(
+      ExitCode.interrupted,
+      `Stopped watching; the import of ${req.imageId} goes on (${resumeHint(req.imageId)}).`,
+    );
+  }
+  switch (state.outcome) {
+    case 'ok':
+      return finish(ExitCode.ok);
+    case 'partial':
+      return finish(
+        ExitCode.partial,
+        `Image ${state.imageId} is active, but the import failed in: ${state.failedStores.join(', ')} ` +
+          `(allowed by --allow-failure true).`,
+      );
+    default: {
+      const where = state.failedStores.length ? ` in store ${state.failedStores.join(', ')}` : '';
+      return finish(
+        ExitCode.error,
+        `Import of image ${state.imageId} failed${where}: ${state.reason ?? 'unknown reason'} (image status ${state.status}).`,
+      );
+    }
+  }
+}
