@@ -112,3 +112,82 @@ export async function findImage(client: GlanceClient, nameOrId: string): Promise
 export async function resolveImageId(client: GlanceClient, nameOrId: string): Promise<string> {
   return isUuid(nameOrId) ? nameOrId : (await findImage(client, nameOrId)).id;
 }
+
+// ---------------------------------------------------------------------------------------------
+// lifecycle calls (image-create/update/delete/deactivate/reactivate/tags/tasks)
+
+export interface PatchOp {
+  op: 'add' | 'remove' | 'replace';
+  path: string;
+  value?: unknown;
+}
+
+export const JSON_PATCH_MEDIA_TYPE = 'application/openstack-images-v2.1-json-patch';
+
+/** JSON pointer for a top-level attribute (RFC 6901 escaping). */
+export function patchPath(key: string): string {
+  return '/' + key.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+/**
+ * One PATCH for all changes: `replace` for attributes the image has, `add` for new ones, `remove`
+ * for the given keys. Returns the updated image (Glance answers with it).
+ */
+export function imagePatch(current: Image, set: Record<string, unknown>, remove: string[] = []): PatchOp[] {
+  const ops: PatchOp[] = [];
+  for (const [key, value] of Object.entries(set)) {
+    ops.push({ op: key in current ? 'replace' : 'add', path: patchPath(key), value });
+  }
+  for (const key of remove) ops.push({ op: 'remove', path: patchPath(key) });
+  return ops;
+}
+
+export async function patchImage(client: GlanceClient, id: string, ops: PatchOp[], signal?: AbortSignal): Promise<Image> {
+  return client.json<Image>('PATCH', `/v2/images/${encodeURIComponent(id)}`, {
+    body: JSON.stringify(ops),
+    headers: { 'content-type': JSON_PATCH_MEDIA_TYPE },
+    signal,
+  });
+}
+
+export async function createImage(client: GlanceClient, body: Record<string, unknown>, signal?: AbortSignal): Promise<Image> {
+  return client.json<Image>('POST', '/v2/images', { json: body, signal });
+}
+
+export async function deleteImage(client: GlanceClient, id: string): Promise<void> {
+  await client.send('DELETE', `/v2/images/${encodeURIComponent(id)}`);
+}
+
+export async function imageAction(client: GlanceClient, id: string, action: 'deactivate' | 'reactivate'): Promise<void> {
+  await client.send('POST', `/v2/images/${encodeURIComponent(id)}/actions/${action}`);
+}
+
+export async function addImageTag(client: GlanceClient, id: string, tag: string): Promise<void> {
+  await client.send('PUT', `/v2/images/${encodeURIComponent(id)}/tags/${encodeURIComponent(tag)}`);
+}
+
+export async function deleteImageTag(client: GlanceClient, id: string, tag: string): Promise<void> {
+  await client.send('DELETE', `/v2/images/${encodeURIComponent(id)}/tags/${encodeURIComponent(tag)}`);
+}
+
+export interface ImageTask {
+  id: string;
+  type?: string;
+  status?: string;
+  message?: string;
+  image_id?: string;
+  request_id?: string;
+  user_id?: string;
+  owner?: string;
+  input?: unknown;
+  result?: unknown;
+  expires_at?: string | null;
+  created_at?: string;
+  updated_at?: string;
+  [key: string]: unknown;
+}
+
+export async function getImageTasks(client: GlanceClient, id: string): Promise<ImageTask[]> {
+  const body = await client.json<{ tasks: ImageTask[] }>('GET', `/v2/images/${encodeURIComponent(id)}/tasks`);
+  return body.tasks ?? [];
+}

@@ -265,7 +265,7 @@ export function requireFormatsForData(fields: Record<string, unknown>, via: '--f
   const missing = ['container_format', 'disk_format'].filter((k) => fields[k] === undefined || fields[k] === null);
   if (missing.length) {
     const names = missing.map((k) => `--${k.replace(/_/g, '-')}`).join(', ');
-    const hint = via === 'stdin' ? " (stdin is a pipe or file; close it with '<&-' or use --file to create a record without data)" : '';
+    const hint = via === 'stdin' ? " (a pipe or file on stdin is image data; redirect stdin from /dev/null to create a record without data)" : '';
     throw new UsageError(`Must provide ${names} when using ${via}.${hint}`);
   }
 }
