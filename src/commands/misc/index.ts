@@ -1,3 +1,5 @@
 import type { CommandDef } from '../types.js';
+import { explain } from './explain.js';
+import { usage } from './usage.js';
 
-export const MISC_COMMANDS: CommandDef<any>[] = [];
+export const MISC_COMMANDS: CommandDef<any>[] = [usage, explain];
