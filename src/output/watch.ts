@@ -45,7 +45,9 @@ function taskLine(state: ImportState): string | undefined {
 
 /** The lines of the live view (the first one follows the spinner). */
 export function renderLines(state: ImportState, elapsedMs: number, paint: Paint = noPaint): string[] {
-  const lines = [`Importing ${title(state)} — status ${paint('bold', state.status)} — ${formatElapsed(elapsedMs)}`];
+  const verb =
+    state.outcome === 'ok' ? 'Imported' : state.outcome === 'partial' ? 'Partly imported' : state.outcome === 'failed' ? 'Import failed:' : 'Importing';
+  const lines = [`${verb} ${title(state)} — status ${paint('bold', state.status)} — ${formatElapsed(elapsedMs)}`];
   const width = Math.max(5, ...state.stores.map((r) => r.store.length));
   for (const row of state.stores) {
     lines.push(`  ${row.store.padEnd(width)}  ${paint(row.state, `${SYMBOL[row.state]} ${row.state}`)}`);
