@@ -7,14 +7,22 @@ import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 import type { HttpClient } from '../http.js';
 import { authenticate, findEndpoint, stripImageVersion, type TokenInfo } from './keystone.js';
+import type { CacheIdentity } from './file-store.js';
 import { identityBase, type AuthSettings } from './settings.js';
 
 /** Where tokens live between runs (OS keychain, file, or nowhere). Never holds passwords. */
 export interface TokenStore {
   readonly description: string;
   get(key: string): Promise<TokenInfo | undefined>;
-  set(key: string, value: TokenInfo): Promise<void>;
+  /** `identity` is the clear-text description of the key that `token-cache show` lists */
+  set(key: string, value: TokenInfo, identity?: CacheIdentity): Promise<void>;
   delete(key: string): Promise<void>;
+  /**
+   * Cross-process lock for one key, so that concurrent cold starts make one token request: the
+   * release function of an acquired lock, or undefined when `ready` reported, while waiting,
+   * that another process has stored what we need.
+   */
+  lock?(key: string, ready: () => Promise<boolean>): Promise<(() => Promise<void>) | undefined>;
 }
 
 export const noTokenStore: TokenStore = {
@@ -27,24 +35,40 @@ export const noTokenStore: TokenStore = {
 /** Reuse a cached token only while it has at least this much life left. */
 export const TOKEN_EXPIRY_MARGIN_MS = 60_000;
 
-/** The identity a cached token stands for: everything that changes who we are or what we see. */
+/**
+ * What a cached token stands for, in clear: everything that changes who we are or what the token
+ * is scoped to (the issue's list, plus the application credential). Secrets are not part of it.
+ */
+export function tokenCacheIdentity(s: AuthSettings): CacheIdentity {
+  const id: CacheIdentity = {
+    authUrl: s.authUrl ? identityBase(s.authUrl) : '',
+    authType: s.authType,
+    user: s.userId ?? s.username ?? '',
+    userDomain: s.userDomainId ?? s.userDomainName ?? '',
+    project: s.projectId ?? s.projectName ?? '',
+    projectDomain: s.projectId ? '' : (s.projectDomainId ?? s.projectDomainName ?? ''),
+    region: s.regionName ?? '',
+    interface: s.interface,
+  };
+  if (s.authType === 'v3applicationcredential') {
+    id.applicationCredential = s.applicationCredentialId ?? s.applicationCredentialName ?? '';
+  }
+  return id;
+}
+
+/**
+ * The cache key: a SHA-256 of the identity. Passwords and application credential secrets are
+ * deliberately NOT hashed into it: the key is visible without unlocking the keychain (Secret
+ * Service attributes are plain text on the session bus) and in the cache directory, and an
+ * unsalted fast hash of a password there would be an offline password verifier. The price: a
+ * changed password keeps using the cached token until it expires or Keystone revokes it (Keystone
+ * revokes a user's tokens when the password changes; `token-cache clear` forces it). With
+ * OS_TOKEN the token is the only thing that says who we are, so its digest is part of the key: a
+ * Keystone token is long and random, its SHA-256 is no help to anyone guessing it.
+ */
 export function tokenCacheKey(s: AuthSettings): string {
-  const parts = [
-    s.authUrl ? identityBase(s.authUrl) : '',
-    s.authType,
-    s.userId ?? s.username ?? '',
-    s.userDomainId ?? s.userDomainName ?? '',
-    s.projectId ?? s.projectName ?? '',
-    s.projectDomainId ?? s.projectDomainName ?? '',
-    s.regionName ?? '',
-    s.interface,
-    s.applicationCredentialId ?? s.applicationCredentialName ?? '',
-    // a different secret or token means a different principal even with the same names
-    createHash('sha256')
-      .update(s.password ?? s.applicationCredentialSecret ?? s.token ?? '')
-      .digest('hex')
-      .slice(0, 16),
-  ];
+  const parts = [JSON.stringify(tokenCacheIdentity(s))];
+  if (s.authType === 'token') parts.push(createHash('sha256').update(s.token ?? '').digest('hex'));
   return createHash('sha256').update(parts.join('\0')).digest('hex');
 }
 
@@ -76,21 +100,52 @@ export class AuthSession {
     return this.current;
   }
 
+  /** The cached token if it has more than the margin left (never throws: a cache is optional). */
+  private async cachedFresh(): Promise<TokenInfo | undefined> {
+    const cached = await this.store.get(this.key).catch(() => undefined);
+    return cached && this.fresh(cached) ? cached : undefined;
+  }
+
   private async load(): Promise<TokenInfo> {
     if (this.keystoneless) {
       return { token: this.settings.token!, expiresAt: '9999-12-31T00:00:00Z', catalog: [] };
     }
-    const cached = await this.store.get(this.key).catch(() => undefined);
-    if (cached && this.fresh(cached)) {
-      this.http.debug(`token cache hit (${this.store.description}), expires ${cached.expiresAt}`);
-      return cached;
+    const hit = await this.cachedFresh();
+    if (hit) {
+      this.http.debug(`token cache hit (${this.store.description}), expires ${hit.expiresAt}`);
+      return hit;
     }
-    return this.authenticateNow();
+    return this.authenticateLocked(() => this.cachedFresh());
+  }
+
+  /**
+   * Authenticate while holding the key's lock, so that concurrent processes make one token
+   * request: a process that waited takes what the lock holder stored (`reuse`) instead.
+   */
+  private async authenticateLocked(reuse: () => Promise<TokenInfo | undefined>): Promise<TokenInfo> {
+    if (!this.store.lock) return this.authenticateNow();
+    let found: TokenInfo | undefined;
+    const release = await this.store
+      .lock(this.key, async () => !!(found = await reuse()))
+      .catch(() => async () => undefined);
+    if (!release) {
+      this.http.debug(`token cache: another tsglance process fetched the token (${this.store.description})`);
+      return found!;
+    }
+    try {
+      found = await reuse();
+      if (found) return found;
+      return await this.authenticateNow();
+    } finally {
+      await release();
+    }
   }
 
   private async authenticateNow(): Promise<TokenInfo> {
     const info = await authenticate(this.http, this.settings);
-    await this.store.set(this.key, info).catch((err: Error) => this.http.debug(`token cache write failed: ${err.message}`));
+    await this.store
+      .set(this.key, info, tokenCacheIdentity(this.settings))
+      .catch((err: Error) => this.http.debug(`token cache write failed: ${err.message}`));
     return info;
   }
 
@@ -110,8 +165,16 @@ export class AuthSession {
   async refresh(): Promise<boolean> {
     if (this.settings.authType === 'token' && !this.settings.projectId && !this.settings.projectName) return false;
     if (this.keystoneless) return false;
-    await this.store.delete(this.key).catch(() => undefined);
-    this.current = this.authenticateNow();
+    const refused = await this.current?.then((i) => i.token).catch(() => undefined);
+    // drop the refused token, unless another process has already replaced it
+    const stored = await this.store.get(this.key).catch(() => undefined);
+    if (stored && stored.token === refused) await this.store.delete(this.key).catch(() => undefined);
+    // several processes hit by the same revocation: the first re-authenticates, the rest reuse
+    // its token (any fresh token other than the refused one)
+    this.current = this.authenticateLocked(async () => {
+      const other = await this.cachedFresh();
+      return other && other.token !== refused ? other : undefined;
+    });
     await this.current;
     return true;
   }

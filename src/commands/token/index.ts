@@ -1,3 +1,5 @@
 import type { CommandDef } from '../types.js';
+import { tokenCacheClear } from './clear.js';
+import { tokenCacheShow } from './show.js';
 
-export const TOKEN_COMMANDS: CommandDef<any>[] = [];
+export const TOKEN_COMMANDS: CommandDef<any>[] = [tokenCacheShow, tokenCacheClear];

@@ -1,0 +1,216 @@
+/**
+ * The token cache directory, $XDG_CACHE_HOME/tsglance (else ~/.cache/tsglance): one JSON file per
+ * cache key, written to a private temporary file and renamed into place, so that a reader sees a
+ * whole old entry or a whole new one and never a torn write. The directory is 0700 and every
+ * file 0600; a file that is a symlink, belongs to someone else or is readable by others is
+ * ignored. The same directory holds the per-key lock files that make concurrent cold starts
+ * share one token request, and, when the token itself lives in the keychain, a marker entry
+ * without the token (what `token-cache show` lists: the keychain cannot be enumerated safely).
+ */
+import { constants as fsc } from 'node:fs';
+import { chmod, lstat, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { homedir, hostname } from 'node:os';
+import { isAbsolute, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { CatalogService } from './keystone.js';
+import type { Env } from './settings.js';
+
+/** What a cache key stands for, kept in clear so that `token-cache show` can say whose token it is. */
+export interface CacheIdentity {
+  authUrl: string;
+  authType: string;
+  user: string;
+  userDomain: string;
+  project: string;
+  projectDomain: string;
+  region: string;
+  interface: string;
+  applicationCredential?: string;
+}
+
+export interface CacheEntry {
+  version: 1;
+  /** where the token is: in this file, or in the OS keychain under the same key */
+  store: 'file' | 'keychain';
+  identity?: CacheIdentity;
+  expiresAt: string;
+  cachedAt: string;
+  userId?: string;
+  projectId?: string;
+  /** only when store === 'file' */
+  token?: string;
+  catalog?: CatalogService[];
+}
+
+const KEY_RE = /^[0-9a-f]{64}$/;
+const ENTRY_RE = /^([0-9a-f]{64})\.json$/;
+const NOFOLLOW = fsc.O_NOFOLLOW ?? 0;
+
+export function cacheDir(env: Env): string {
+  const xdg = env.XDG_CACHE_HOME;
+  // the XDG spec: a relative XDG_CACHE_HOME is invalid and must be ignored
+  const base = xdg && isAbsolute(xdg) ? xdg : join(env.HOME || homedir(), '.cache');
+  return join(base, 'tsglance');
+}
+
+const myUid = typeof process.getuid === 'function' ? process.getuid() : undefined;
+
+function privateEnough(st: { uid: number; mode: number }): boolean {
+  if (myUid === undefined) return true; // Windows: ACLs, not modes
+  return st.uid === myUid && (st.mode & 0o077) === 0;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export interface LockOptions {
+  /** give up waiting after this long and authenticate anyway (a cache must never block a run) */
+  maxWaitMs?: number;
+  /** a lock older than this is presumed abandoned */
+  staleMs?: number;
+  pollMs?: number;
+}
+
+export type Release = () => Promise<void>;
+
+export class FileCache {
+  private constructor(readonly dir: string) {}
+
+  /** Creates (0700) or checks the directory; throws with a reason when it is unusable. */
+  static async open(env: Env): Promise<FileCache> {
+    const dir = cacheDir(env);
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const st = await lstat(dir);
+    if (!st.isDirectory()) throw new Error(`${dir} is not a directory`);
+    if (myUid !== undefined && st.uid !== myUid) throw new Error(`${dir} belongs to uid ${st.uid}, not to us`);
+    if (myUid !== undefined && (st.mode & 0o077) !== 0) await chmod(dir, 0o700);
+    return new FileCache(dir);
+  }
+
+  private entryPath(key: string): string {
+    if (!KEY_RE.test(key)) throw new Error(`bad cache key ${key}`);
+    return join(this.dir, `${key}.json`);
+  }
+
+  /** The entry, or undefined when there is none or it is unreadable, foreign or not ours alone. */
+  async read(key: string): Promise<CacheEntry | undefined> {
+    let fh;
+    try {
+      fh = await open(this.entryPath(key), fsc.O_RDONLY | NOFOLLOW);
+    } catch {
+      return undefined;
+    }
+    try {
+      const st = await fh.stat();
+      if (!st.isFile() || !privateEnough(st)) return undefined;
+      const entry = JSON.parse(await fh.readFile('utf8')) as CacheEntry;
+      if (entry?.version !== 1 || typeof entry.expiresAt !== 'string') return undefined;
+      return entry;
+    } catch {
+      return undefined;
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /** Atomic replace: a 0600 temporary file in the same directory, then rename(2). */
+  async write(key: string, entry: CacheEntry): Promise<void> {
+    const final = this.entryPath(key);
+    const tmp = join(this.dir, `.${key}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    const fh = await open(tmp, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL | NOFOLLOW, 0o600);
+    try {
+      await fh.writeFile(`${JSON.stringify(entry)}\n`);
+      await fh.close();
+      await rename(tmp, final);
+    } catch (err) {
+      await fh.close().catch(() => undefined);
+      await unlink(tmp).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  async remove(key: string): Promise<boolean> {
+    try {
+      await unlink(this.entryPath(key));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async keys(): Promise<string[]> {
+    const names = await readdir(this.dir).catch(() => [] as string[]);
+    return names.flatMap((n) => ENTRY_RE.exec(n)?.[1] ?? []).sort();
+  }
+
+  /** Leftovers of killed processes: temporary files and abandoned locks. */
+  async sweep(olderThanMs = 60_000): Promise<void> {
+    for (const name of await readdir(this.dir).catch(() => [] as string[])) {
+      if (!/\.tmp$|\.lock$/.test(name)) continue;
+      const path = join(this.dir, name);
+      const st = await stat(path).catch(() => undefined);
+      if (st && (Date.now() - st.mtimeMs > olderThanMs || (name.endsWith('.lock') && (await this.lockIsStale(path, olderThanMs))))) {
+        await unlink(path).catch(() => undefined);
+      }
+    }
+  }
+
+  private async lockIsStale(path: string, staleMs: number): Promise<boolean> {
+    const st = await stat(path).catch(() => undefined);
+    if (!st) return false; // gone: not stale, free
+    if (Date.now() - st.mtimeMs > staleMs) return true;
+    const [pid, host] = (await readFile(path, 'utf8').catch(() => '')).trim().split(' ');
+    // an empty file is a lock being written this instant
+    return !!pid && host === hostname() && Number(pid) !== process.pid && !pidAlive(Number(pid));
+  }
+
+  /**
+   * One process per key authenticates; the others wait for its lock file to go away and then ask
+   * `ready` whether the token it stored is there. Returns the release function of an acquired
+   * lock, or undefined when `ready` said yes (nothing to do). Never throws and never waits longer
+   * than maxWaitMs: past that the caller proceeds without the lock (one extra token request).
+   */
+  async lock(key: string, ready: () => Promise<boolean>, opts: LockOptions = {}): Promise<Release | undefined> {
+    const { maxWaitMs = 20_000, staleMs = 60_000, pollMs = 20 } = opts;
+    const path = join(this.dir, `${key}.lock`);
+    const me = `${process.pid} ${hostname()} ${randomBytes(6).toString('hex')}`;
+    const deadline = Date.now() + maxWaitMs;
+    const noop: Release = async () => undefined;
+    for (;;) {
+      try {
+        const fh = await open(path, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL | NOFOLLOW, 0o600);
+        try {
+          await fh.writeFile(`${me}\n`);
+        } finally {
+          await fh.close();
+        }
+        return async () => {
+          // remove only our own lock (a lock broken as stale may have been taken by another)
+          const now = await readFile(path, 'utf8').catch(() => '');
+          if (now.trim() === me) await unlink(path).catch(() => undefined);
+        };
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') return noop;
+      }
+      // another process is fetching the token: wait for its lock to disappear
+      let stale = false;
+      while (Date.now() < deadline) {
+        stale = await this.lockIsStale(path, staleMs);
+        if (stale) break;
+        if (!(await stat(path).catch(() => undefined))) break;
+        await sleep(pollMs + Math.floor(Math.random() * pollMs));
+      }
+      if (stale) await unlink(path).catch(() => undefined);
+      else if (await ready()) return undefined;
+      if (Date.now() >= deadline) return noop;
+    }
+  }
+}
