@@ -19,12 +19,16 @@ interface KeytarApi {
 export async function loadKeytarStore(): Promise<SecretStore> {
   // a variable specifier keeps bundlers from inlining it; the package stays optional
   const mod = (await import(KEYCHAIN_MODULE)) as Partial<KeytarApi> & { default?: KeytarApi };
-  const api: KeytarApi = typeof mod.getPassword === 'function' ? (mod as KeytarApi) : mod.default!;
-  if (!api || typeof api.getPassword !== 'function') throw new Error(`${KEYCHAIN_MODULE} has no getPassword`);
+  // a CommonJS module: its exports object is the default export (named ones are guessed)
+  const api = (typeof mod.default?.getPassword === 'function' ? mod.default : mod) as KeytarApi;
+  for (const fn of ['getPassword', 'setPassword', 'deletePassword'] as const) {
+    if (typeof api[fn] !== 'function') throw new Error(`${KEYCHAIN_MODULE} has no ${fn}`);
+  }
+  // async wrappers: a synchronous throw from the native code becomes a rejection
   return {
     name: `keychain (${KEYCHAIN_MODULE})`,
-    get: (service, account) => api.getPassword(service, account),
-    set: (service, account, secret) => api.setPassword(service, account, secret),
-    delete: (service, account) => api.deletePassword(service, account),
+    get: async (service, account) => api.getPassword(service, account),
+    set: async (service, account, secret) => api.setPassword(service, account, secret),
+    delete: async (service, account) => api.deletePassword(service, account),
   };
 }
