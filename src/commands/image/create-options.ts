@@ -171,6 +171,8 @@ const attr = (key: string) => key.replace(/_([a-z])/g, (_, c: string) => c.toUpp
 export interface ImageFields {
   /** schema attributes, os_hidden and --property values, in the order they will be sent */
   fields: Record<string, unknown>;
+  /** keys that came from --property (named so in error messages) */
+  propertyKeys?: string[];
   /** --remove-property keys (update only) */
   remove: string[];
   /** one line per old-guide option used */
@@ -215,24 +217,26 @@ export function parseImageFields(flags: Record<string, unknown>, mode: 'create' 
     notices.push(`--is-protected is an old option: use --protected ${fields.protected ? 'True' : 'False'}`);
   }
   if (flags.hidden !== undefined) fields.os_hidden = flags.hidden;
+  const propertyKeys: string[] = [];
   for (const p of (flags.property as string[] | undefined) ?? []) {
     const i = p.indexOf('=');
     if (i <= 0) throw new UsageError(`--property: expected KEY=VALUE, not '${p}'`);
     fields[p.slice(0, i)] = p.slice(i + 1);
+    propertyKeys.push(p.slice(0, i));
   }
   const remove = [...new Set((flags.removeProperty as string[] | undefined) ?? [])];
   for (const key of remove) {
     if (!key) throw new UsageError('--remove-property: empty key');
     if (key in fields) throw new UsageError(`--remove-property ${key}: the same key is also being set`);
   }
-  return { fields, remove, notices };
+  return { fields, propertyKeys, remove, notices };
 }
 
 /**
  * Check fields against the server's image schema: enum values (disk_format, container_format,
  * visibility, ...) and read-only attributes. Throws UsageError naming the option.
  */
-export function validateImageFields(fields: Record<string, unknown>, schema: JsonSchema): void {
+export function validateImageFields(fields: Record<string, unknown>, schema: JsonSchema, propertyKeys: string[] = []): void {
   const readOnly = new Set(readOnlyProperties(schema));
   for (const key of Object.keys(fields)) {
     if (readOnly.has(key) || key === 'size') {
@@ -245,15 +249,15 @@ export function validateImageFields(fields: Record<string, unknown>, schema: Jso
   }
   for (const [key, value] of Object.entries(fields)) {
     if (schema.properties?.[key]?.enum || schema.properties?.[key]?.items?.enum) {
-      const isSchemaOpt = SCHEMA_OPTIONS.some((o) => o.key === key);
-      checkEnum(schema, key, value, isSchemaOpt ? undefined : `--property ${key}`);
+      const viaProperty = propertyKeys.includes(key) || !SCHEMA_OPTIONS.some((o) => o.key === key);
+      checkEnum(schema, key, value, viaProperty ? `--property ${key}` : undefined);
     }
   }
 }
 
 /** The POST /v2/images body from parsed fields, validated against the schema. */
 export function buildCreateBody(parsed: ImageFields, schema: JsonSchema): Record<string, unknown> {
-  validateImageFields(parsed.fields, schema);
+  validateImageFields(parsed.fields, schema, parsed.propertyKeys);
   return { ...parsed.fields };
 }
 

@@ -28,7 +28,7 @@ export const imageUpdate = defineCommand<ImageUpdateOptions>({
     const { getSchema } = await import('../../glance/schema.js');
     const { validateImageFields } = await import('./create-options.js');
     if (Object.keys(opts.parsed.fields).length) {
-      validateImageFields(opts.parsed.fields, await getSchema(client, 'image', { env: deps.env, debug: deps.debug }));
+      validateImageFields(opts.parsed.fields, await getSchema(client, 'image', { env: deps.env, debug: deps.debug }), opts.parsed.propertyKeys);
     }
     const { findImage, imagePatch, patchImage } = await import('../../glance/images.js');
     const image = await findImage(client, opts.image);
