@@ -8,7 +8,9 @@ import { ConfigError, UsageError } from './errors.js';
 import { GLOBAL_OPTIONS } from './commands/global-options.js';
 import type { CommandDef, GlobalOptions, OptionDef, ParsedInput } from './commands/types.js';
 
-export const VERSION = '0.1.0';
+import { VERSION } from './version.js';
+
+export { VERSION };
 
 export type Invoke = (def: CommandDef, input: ParsedInput, globals: GlobalOptions) => Promise<void>;
 
@@ -89,6 +91,12 @@ function argSyntax(a: { name: string; variadic?: boolean; optional?: boolean }):
 export interface BuildOptions {
   /** called with the parsed input when a command is chosen; absent when only the tree is wanted */
   invoke?: Invoke;
+  /**
+   * Add each command's options only when the command is dispatched to (what a run needs, and
+   * what keeps `--help` fast). Without it the whole tree is built, as completions and the man
+   * page need.
+   */
+  lazy?: boolean;
 }
 
 export function buildProgram(commands: CommandDef[], opts: BuildOptions = {}): Command {
@@ -106,6 +114,7 @@ export function buildProgram(commands: CommandDef[], opts: BuildOptions = {}): C
   const groups = new Map<string, Command>();
   // group → its groupLevel options (see OptionDef.groupLevel)
   const groupShared = new Map<Command, OptionDef[]>();
+  const pending = new Map<Command, () => void>();
   for (const def of commands) {
     const words = def.name.split(' ');
     let parent = program;
@@ -125,21 +134,27 @@ export function buildProgram(commands: CommandDef[], opts: BuildOptions = {}): C
     if (def.description) cmd.addHelpText('after', `\n${def.description}`);
     for (const a of def.args ?? []) cmd.argument(argSyntax(a), a.description ?? '');
     const own = def.options ?? [];
-    for (const o of own) {
-      const opt = toCommanderOption(o);
-      if (o.env) opt.env(o.env);
-      cmd.addOption(opt);
-      if (o.groupLevel && parent !== program) {
-        const shared = groupShared.get(parent) ?? [];
-        if (!shared.some((s) => s.flags === o.flags)) {
-          shared.push(o);
-          parent.addOption(toCommanderOption(o));
-        }
-        groupShared.set(parent, shared);
-      }
-    }
-    const globalKeys = new Set(addGlobalCopies(cmd, own));
+    let globalKeys = new Set<string>();
     const ownKeys = own.map(attributeName);
+    // Options cost: commander registers a listener per option. A run only needs those of the
+    // command it dispatches to, so with `lazy` they are added just before that dispatch.
+    const materialize = () => {
+      for (const o of own) {
+        const opt = toCommanderOption(o);
+        if (o.env) opt.env(o.env);
+        cmd.addOption(opt);
+        if (o.groupLevel && parent !== program) {
+          const shared = groupShared.get(parent) ?? [];
+          if (!shared.some((s) => s.flags === o.flags)) {
+            shared.push(o);
+            parent.addOption(toCommanderOption(o));
+          }
+          groupShared.set(parent, shared);
+        }
+      }
+      globalKeys = new Set(addGlobalCopies(cmd, own));
+    };
+    pending.set(cmd, materialize);
     if (def.examples?.length) cmd.addHelpText('after', `\nExamples:\n${def.examples.map((e) => `  ${e}`).join('\n')}`);
     cmd.action(async (...actionArgs: unknown[]) => {
       if (!opts.invoke) return;
@@ -154,8 +169,24 @@ export function buildProgram(commands: CommandDef[], opts: BuildOptions = {}): C
       await opts.invoke(def, { args: self.processedArgs as ParsedInput['args'], flags }, globals as GlobalOptions);
     });
   }
-  // a group with groupLevel options takes the global options there too (hidden copies, as on commands)
-  for (const [group, shared] of groupShared) addGlobalCopies(group, shared);
+  const groupsWithCopies = new Set<Command>();
+  /** Add the options of `cmd` and everything under it (idempotent). */
+  const materializeTree = (cmd: Command) => {
+    const stack = [cmd];
+    while (stack.length) {
+      const c = stack.pop()!;
+      pending.get(c)?.();
+      pending.delete(c);
+      stack.push(...c.commands);
+    }
+    // a group with groupLevel options takes the global options there too (hidden copies, as on commands)
+    for (const [group, shared] of groupShared) {
+      if (!groupsWithCopies.has(group)) addGlobalCopies(group, shared);
+      groupsWithCopies.add(group);
+    }
+  };
+  if (opts.lazy) program.hook('preSubcommand', (_self, sub) => materializeTree(sub));
+  else materializeTree(program);
   return program;
 }
 

@@ -1,6 +1,12 @@
 import { ExitCode, InterruptedError } from './errors.js';
-import { processIO } from './output/io.js';
-import { runCli } from './run.js';
+import { VERSION } from './version.js';
+
+const argv = process.argv.slice(2);
+// `--version` alone needs nothing else: answer before loading the command tree
+if (argv.length === 1 && argv[0] === '--version') {
+  process.stdout.write(`${VERSION}\n`);
+  process.exit(ExitCode.ok);
+}
 
 const controller = new AbortController();
 let interrupts = 0;
@@ -14,5 +20,7 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   if (err.code === 'EPIPE') process.exit(ExitCode.ok);
 });
 
-const code = await runCli(process.argv.slice(2), { io: processIO(), env: process.env, signal: controller.signal });
+// the rest is a separate chunk of the bundle, loaded only now
+const [{ runCli }, { processIO }] = await Promise.all([import('./run.js'), import('./output/io.js')]);
+const code = await runCli(argv, { io: processIO(), env: process.env, signal: controller.signal });
 process.exitCode = code;

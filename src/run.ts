@@ -41,7 +41,8 @@ export async function runCli(argv: string[], opts: RunOptions): Promise<number> 
     }
   };
 
-  const program = buildProgram(COMMANDS, { invoke });
+  // `help CMD` prints CMD's help without dispatching to it, so the lazy tree cannot serve it
+  const program = buildProgram(COMMANDS, { invoke, lazy: argv[0] !== 'help' });
   program.configureOutput({
     writeOut: (s) => io.stdout.write(s),
     writeErr: (s) => io.stderr.write(s),

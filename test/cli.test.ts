@@ -1,0 +1,58 @@
+/** The command tree itself: version, help, global options on either side, usage errors. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildProgram } from '../src/cli.js';
+import { COMMANDS } from '../src/commands/index.js';
+import { ROOT, tsglance } from './helpers/run.js';
+
+describe('command line', () => {
+  it('--version prints the package version', async () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    const res = await tsglance(['--version'], { as: 'none' });
+    expect(res).toMatchObject({ code: 0, stdout: `${pkg.version}\n`, stderr: '' });
+  });
+
+  it('--help lists every visible command with its summary', async () => {
+    const res = await tsglance(['--help'], { as: 'none' });
+    expect(res.code).toBe(0);
+    for (const def of COMMANDS.filter((d) => !d.hidden && !d.name.includes(' '))) {
+      expect(res.stdout).toMatch(new RegExp(`\\n  ${def.name}\\b.*${def.summary.slice(0, 20).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    }
+  });
+
+  it('help of one command shows its options (built only when that command is chosen)', async () => {
+    const [viaHelp, viaFlag] = await Promise.all([
+      tsglance(['help', 'image-list'], { as: 'none' }),
+      tsglance(['image-list', '--help'], { as: 'none' }),
+    ]);
+    expect(viaHelp.stdout).toContain('--property-filter <KEY=VALUE>');
+    expect(viaHelp.stdout).toBe(viaFlag.stdout);
+  });
+
+  it('the lazy tree a run uses parses like the full tree completions are built from', () => {
+    const full = buildProgram(COMMANDS);
+    const names = (c: typeof full): string[] => c.commands.flatMap((s) => [s.name(), ...names(s).map((n) => `${s.name()} ${n}`)]);
+    const lazy = buildProgram(COMMANDS, { lazy: true });
+    expect(names(lazy)).toEqual(names(full));
+    const list = full.commands.find((c) => c.name() === 'image-list')!;
+    expect(list.options.map((o) => o.long)).toContain('--include-stores');
+    expect(lazy.commands.find((c) => c.name() === 'image-list')!.options).toHaveLength(0);
+  });
+
+  it('global options work before and after the command; after wins', async () => {
+    const before = await tsglance(['-f', 'json', 'import-info']);
+    const after = await tsglance(['import-info', '-f', 'json']);
+    const both = await tsglance(['-f', 'yaml', 'import-info', '-f', 'json']);
+    expect(JSON.parse(before.stdout)['import-methods'].value).toContain('glance-direct');
+    expect(after.stdout).toBe(before.stdout);
+    expect(both.stdout).toBe(before.stdout);
+  });
+
+  it('an unknown command is a usage error with a suggestion, exit 2', async () => {
+    const res = await tsglance(['image-lst'], { as: 'none' });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain("unknown command 'image-lst'");
+    expect(res.stderr).toContain('image-list');
+  });
+});
