@@ -1,5 +1,6 @@
 /** Where the test stack is and the credentials its openrc files hold. */
 import { readFileSync, existsSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { join } from 'node:path';
 
 export function stackState(): string {
@@ -23,14 +24,16 @@ export function stackEnv(who: Who = 'admin'): Record<string, string> {
   return readOpenrc(join(state, who === 'admin' ? 'openrc' : 'openrc.demo'));
 }
 
-async function answers(url: string): Promise<boolean> {
-  try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(3000) });
-    await res.arrayBuffer();
-    return res.status < 500;
-  } catch {
-    return false;
-  }
+// node:http, not fetch: fetch refuses the WHATWG "bad ports" (5061, 6000, ...) a stack may be given
+function answers(url: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = httpGet(url, { timeout: 3000 }, (res) => {
+      res.resume();
+      resolve((res.statusCode ?? 500) < 500);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(false));
+  });
 }
 
 export async function stackAnswers(state = stackState()): Promise<boolean> {
