@@ -33,6 +33,11 @@ export interface OptionDef {
   env?: string;
   hidden?: boolean;
   complete?: Completion;
+  /**
+   * Nested commands only: also accepted on the parent group, between the group word and the
+   * subcommand (`glance-cache-manage -H node1 list-cached`); merged into this command's flags.
+   */
+  groupLevel?: boolean;
 }
 
 export interface ArgDef {
