@@ -1,0 +1,92 @@
+/**
+ * What the bash and zsh generators share: the per-command tables (as shell `case` statements,
+ * which both shells read the same way) and the identity the live-value cache is keyed by.
+ */
+import { AUTH_ENV_VARS } from '../auth/settings.js';
+import { allCommands, offeredOptions, type CommandModel, type OptionModel, type ValueKind } from './model.js';
+
+/** A shell word in single quotes. */
+export function sq(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Secrets stay out of the cache key (it is a file name); everything that changes who we are is in. */
+export const KEY_ENV_VARS = AUTH_ENV_VARS.filter((v) => !/PASSWORD|SECRET/.test(v));
+
+/** A value kind as the scripts read it: 'v a b' values, 'f' files, 'l KIND'/'L KIND' live (L: comma list), 'c' commands, '-' nothing. */
+export function kindCode(v: ValueKind): string {
+  switch (v.kind) {
+    case 'values':
+      return `v ${v.values.join(' ')}`;
+    case 'files':
+      return 'f';
+    case 'live':
+      return `${v.list ? 'L' : 'l'} ${v.live}`;
+    case 'commands':
+      return 'c';
+    default:
+      return '-';
+  }
+}
+
+/** 'n' for a switch, 'r KIND' for a required value, 'o KIND' for an optional one. */
+export function specCode(o: OptionModel): string {
+  return o.arg === 'none' ? 'n' : `${o.arg === 'required' ? 'r' : 'o'} ${kindCode(o.value)}`;
+}
+
+export function pathKey(c: CommandModel): string {
+  return c.path.join(' ');
+}
+
+/** Long spellings offered at `--<TAB>` (short ones only when an option has no long). */
+export function offeredWords(c: CommandModel): string[] {
+  return offeredOptions(c).map((o) => o.long ?? o.short!).sort();
+}
+
+/** The global options every command accepts (offered after the command too). */
+export function globalWords(root: CommandModel): string[] {
+  return offeredOptions(root)
+    .filter((o) => o.global && o.long !== '--version')
+    .map((o) => o.long ?? o.short!)
+    .sort();
+}
+
+/** A command's offered words split into "all the globals" (when it has them all) and the rest. */
+export function splitOffered(root: CommandModel, c: CommandModel): { hasGlobals: boolean; rest: string[] } {
+  const words = offeredWords(c);
+  const globals = globalWords(root);
+  const hasGlobals = c !== root && globals.every((g) => words.includes(g));
+  return { hasGlobals, rest: hasGlobals ? words.filter((w) => !globals.includes(w)) : words };
+}
+
+export function everyNode(root: CommandModel): CommandModel[] {
+  return [root, ...allCommands(root)];
+}
+
+/**
+ * `case "$1:$2"` lines mapping (command path, option word) to its spec. A command's own options
+ * come first so they shadow the global ones (glance-cache-manage -f is --force, not --format).
+ */
+export function optionSpecCases(root: CommandModel, indent: string): string[] {
+  const lines: string[] = [];
+  const globalSpecs = new Map<string, string>();
+  for (const c of everyNode(root)) {
+    const specific = new Map<string, string>();
+    for (const o of c.options) {
+      for (const w of o.words) {
+        if (o.global) globalSpecs.set(w, specCode(o));
+        else specific.set(w, specCode(o));
+      }
+    }
+    // switches are the fallback anyway; list only what takes a value, plus own switches that shadow a global
+    for (const [w, spec] of specific) {
+      if (spec === 'n' && !root.options.some((g) => g.global && g.words.includes(w))) continue;
+      lines.push(`${indent}${sq(`${pathKey(c)}:${w}`)}) REPLY=${sq(spec)} ;;`);
+    }
+  }
+  for (const [w, spec] of [...globalSpecs].sort()) {
+    if (spec !== 'n') lines.push(`${indent}*:${w}) REPLY=${sq(spec)} ;;`);
+  }
+  lines.push(`${indent}*) REPLY=n ;;`);
+  return lines;
+}
