@@ -59,6 +59,21 @@ describe('importState', () => {
     expect(failed.reason).toBe('Task failed due to Internal Error');
   });
 
+  it('names the store that failed first, the ones Glance reverted after it as reverted', () => {
+    const image = img({ status: 'queued', os_glance_failed_import: 'central,dcn1', os_glance_importing_to_stores: '' });
+    const s = importState(image, ['central', 'dcn1'], task('failure', 'boom'), ['dcn1']);
+    expect(s.stores).toEqual([
+      { store: 'central', state: 'reverted' },
+      { store: 'dcn1', state: 'failed' },
+    ]);
+    expect(s.failedStores).toEqual(['dcn1']);
+  });
+
+  it('a store the running flow no longer lists as importing has been written', () => {
+    const s = importState(img({ status: 'importing', os_glance_importing_to_stores: 'dcn1' }), ['central', 'dcn1'], task('processing'));
+    expect(s.stores.map((r) => r.state)).toEqual(['active', 'importing']);
+  });
+
   it('does not call a copy-image done before the task has moved (image already active)', () => {
     const s = importState(img({ status: 'active', stores: 'central' }), ['dcn0'], task('pending'));
     expect(s.stores).toEqual([{ store: 'dcn0', state: 'pending' }]);

@@ -216,6 +216,8 @@ export function importState(
   image: Image,
   requested: string[],
   task: ImageTask | undefined,
+  /** stores seen failing while the import still ran: the cause, when a failure reverts the others */
+  culprits: readonly string[] = [],
 ): ImportState {
   const have = splitStores(image.stores);
   const importing = splitStores(image.os_glance_importing_to_stores);
@@ -224,14 +226,18 @@ export function importState(
   const taskDone = task ? TASK_DONE.has(task.status) : false;
   const taskFailed = task?.status === 'failure';
   let seenImporting = false;
+  const flowStarted = stores.some((st) => importing.includes(st) || failed.includes(st));
   const rows: StoreRow[] = stores.map((store) => {
     let state: StoreState;
-    if (failed.includes(store)) state = 'failed';
+    if (failed.includes(store)) state = taskFailed && culprits.length && !culprits.includes(store) ? 'reverted' : 'failed';
     else if (have.includes(store) && !(importing.includes(store) && !taskDone)) state = 'active';
     else if (taskDone) state = taskFailed ? 'reverted' : 'failed';
     else if (importing.includes(store)) {
       state = seenImporting || task?.status === 'pending' ? 'pending' : 'importing';
       seenImporting = true;
+    } else if (flowStarted && task?.status === 'processing') {
+      // the flow lists every target as importing when it starts and drops each one once written
+      state = 'active';
     } else state = 'pending';
     return { store, state };
   });

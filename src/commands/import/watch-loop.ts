@@ -94,6 +94,7 @@ export async function watchImport(deps: Deps, client: GlanceClient, req: WatchRe
   let image: Image | undefined;
   let taskId = req.taskId;
   let tasksApi = true;
+  const culprits = new Set<string>();
 
   const finish = async (code: number, note?: string): Promise<number> => {
     view?.stop(code === ExitCode.interrupted ? undefined : state, clock.now() - started, note);
@@ -113,7 +114,8 @@ export async function watchImport(deps: Deps, client: GlanceClient, req: WatchRe
       taskId ??= image.os_glance_import_task;
       const task = pickTask(tasks, taskId);
       if (task && !taskId) taskId = task.id;
-      const next = importState(image, req.stores.length ? req.stores : storesOfInterest(image, task), task);
+      const next = importState(image, req.stores.length ? req.stores : storesOfInterest(image, task), task, [...culprits]);
+      if (next.outcome === 'running') for (const r of next.stores) if (r.state === 'failed') culprits.add(r.store);
       if (signal.aborted) break;
       delay = sameState(state, next) ? Math.min(POLL_MAX_MS, Math.round(delay * POLL_FACTOR)) : POLL_MIN_MS;
       state = next;
