@@ -6,8 +6,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tsglance, uniqueName } from './helpers/run.js';
+import { tsglance as run, uniqueName, type RunOpts } from './helpers/run.js';
 import { stackEnv, stackState } from './helpers/stack.js';
+
+// token requests are what these tests count: no token cache between runs
+const tsglance = (args: string[], opts: RunOpts = {}) => run(args, { ...opts, env: { OS_NO_CACHE: '1', ...opts.env } });
 
 const admin = stackEnv('admin');
 const demo = stackEnv('demo');
