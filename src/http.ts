@@ -109,7 +109,9 @@ export function errorDetail(body: string, contentType = ''): string {
           }
         }
       }
-      if (messages.length) return messages.join(' ');
+      // webob's JSON error bodies keep the HTML page's '<br /><br />' and blank lines in `message`
+      const clean = (m: string) => m.replace(/<br\s*\/?>/gi, ' ').replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim();
+      if (messages.length) return messages.map(clean).join(' ');
     } catch {
       /* not JSON after all: fall through to text handling */
     }
