@@ -73,10 +73,13 @@ export const KEYRING_PASSWORD = 'tsglance-test-keyring';
 
 /**
  * Runs `script` (sh) inside `dbus-run-session` with a temporary HOME and XDG_RUNTIME_DIR, after
- * starting gnome-keyring-daemon with an unlocked login keyring. The script sees $TSGLANCE (node +
+ * starting gnome-keyring-daemon with an unlocked login keyring (keyring: 'none' starts none). The script sees $TSGLANCE (node +
  * the built binary), $REPO, the stack credentials of `opts.as` and the given env.
  */
-export function inKeyring(script: string, opts: RunOpts = {}): Promise<RunResult & { home: string }> {
+export function inKeyring(
+  script: string,
+  opts: RunOpts & { keyring?: 'unlocked' | 'none' } = {},
+): Promise<RunResult & { home: string }> {
   const home = mkdtempSync(join(tmpdir(), 'tsglance-keyring-home-'));
   const runtime = mkdtempSync(join(tmpdir(), 'tsglance-keyring-run-'));
   const env = cleanEnv({
@@ -92,9 +95,10 @@ export function inKeyring(script: string, opts: RunOpts = {}): Promise<RunResult
       ...opts.env,
     },
   });
-  const full = `set -u
-printf %s '${KEYRING_PASSWORD}' | gnome-keyring-daemon --unlock --components=secrets >/dev/null
-${script}`;
+  // 'none': no daemon started; D-Bus activation brings one up that has no login keyring
+  const start =
+    opts.keyring === 'none' ? '' : `printf %s '${KEYRING_PASSWORD}' | gnome-keyring-daemon --unlock --components=secrets >/dev/null`;
+  const full = `set -u\n${start}\n${script}`;
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn('dbus-run-session', ['--', 'sh', '-c', full], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
