@@ -396,6 +396,8 @@ __tsglance_key() {
 __tsglance_live() {
   local kind=$1 cur=$2 file line now v d out cmd
   local dir=${XDG_CACHE_HOME:-$HOME/.cache}/tsglance/complete
+  # nowhere to ask (no cloud, no auth URL, no image URL): nothing to show, no process started
+  [[ -n ${OS_CLOUD-} || -n ${OS_AUTH_URL-} || -n ${OS_IMAGE_URL-} || " ${__tsglance_osargs[*]} " == *" --os-cloud "* || " ${__tsglance_osargs[*]} " == *" --os-cloud="* || " ${__tsglance_osargs[*]} " == *" --os-auth-url "* || " ${__tsglance_osargs[*]} " == *" --os-auth-url="* || " ${__tsglance_osargs[*]} " == *" --os-image-url "* || " ${__tsglance_osargs[*]} " == *" --os-image-url="* ]] || return 0
   __tsglance_key "${__tsglance_keyargs[@]}"
   local key=$REPLY
   file=$dir/$key.$kind
@@ -446,7 +448,9 @@ __tsglance_values() {
       __tsglance_live "${kind#? }" "$cur"
       COMPREPLY=()
       for c in "${__tsglance_cands[@]}"; do
-        printf -v q '%q' "$pre$c"
+        [[ ,$pre == *",$c,"* ]] && continue
+        q=$pre$c
+        [[ $q == *[!A-Za-z0-9._,:/@+=-]* ]] && printf -v q '%q' "$q"
         COMPREPLY+=("$q")
       done
       ;;

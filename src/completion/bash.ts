@@ -4,7 +4,7 @@
  * from the cache file when it is fresh, else from `tsglance __complete` with a hard deadline.
  */
 import type { CommandModel } from './model.js';
-import { everyNode, globalWords, kindCode, optionSpecCases, pathKey, splitOffered, sq, KEY_ENV_VARS } from './shared.js';
+import { endpointTest, everyNode, globalWords, kindCode, optionSpecCases, pathKey, splitOffered, sq, KEY_ENV_VARS } from './shared.js';
 
 function nodeCases(root: CommandModel): string[] {
   const lines: string[] = [];
@@ -57,6 +57,8 @@ __tsglance_key() {
 __tsglance_live() {
   local kind=$1 cur=$2 file line now v d out cmd
   local dir=\${XDG_CACHE_HOME:-$HOME/.cache}/tsglance/complete
+  # nowhere to ask (no cloud, no auth URL, no image URL): nothing to show, no process started
+  ${endpointTest(root, '__tsglance_osargs')} || return 0
   __tsglance_key "\${__tsglance_keyargs[@]}"
   local key=$REPLY
   file=$dir/$key.$kind
@@ -107,7 +109,9 @@ __tsglance_values() {
       __tsglance_live "\${kind#? }" "$cur"
       COMPREPLY=()
       for c in "\${__tsglance_cands[@]}"; do
-        printf -v q '%q' "$pre$c"
+        [[ ,$pre == *",$c,"* ]] && continue
+        q=$pre$c
+        [[ $q == *[!A-Za-z0-9._,:/@+=-]* ]] && printf -v q '%q' "$q"
         COMPREPLY+=("$q")
       done
       ;;

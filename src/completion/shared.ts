@@ -13,6 +13,22 @@ export function sq(s: string): string {
 /** Secrets stay out of the cache key (it is a file name); everything that changes who we are is in. */
 export const KEY_ENV_VARS = AUTH_ENV_VARS.filter((v) => !/PASSWORD|SECRET/.test(v));
 
+/**
+ * Where an endpoint can come from: with none of these set (nor their flags on the line) there is
+ * nothing to ask, so TAB does not even start tsglance.
+ */
+export const ENDPOINT_ENV_VARS = (['OS_CLOUD', 'OS_AUTH_URL', 'OS_IMAGE_URL'] as const).filter((v) =>
+  (AUTH_ENV_VARS as readonly string[]).includes(v),
+);
+
+/** `[[ -n ${OS_CLOUD-} || ... ]]` plus the matching flags seen on the line. */
+export function endpointTest(root: CommandModel, flagsVar: string): string {
+  const flags = root.options.filter((o) => o.env && (ENDPOINT_ENV_VARS as readonly string[]).includes(o.env)).map((o) => o.long!);
+  const env = ENDPOINT_ENV_VARS.map((v) => `-n \${${v}-}`);
+  const line = flags.flatMap((f) => [`" \${${flagsVar}[*]} " == *" ${f} "*`, `" \${${flagsVar}[*]} " == *" ${f}="*`]);
+  return `[[ ${[...env, ...line].join(' || ')} ]]`;
+}
+
 /** A value kind as the scripts read it: 'v a b' values, 'f' files, 'l KIND'/'L KIND' live (L: comma list), 'c' commands, '-' nothing. */
 export function kindCode(v: ValueKind): string {
   switch (v.kind) {

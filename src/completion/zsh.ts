@@ -4,7 +4,7 @@
  */
 import type { CommandModel } from './model.js';
 import { offeredOptions } from './model.js';
-import { everyNode, globalWords, kindCode, optionSpecCases, pathKey, splitOffered, sq, KEY_ENV_VARS } from './shared.js';
+import { endpointTest, everyNode, globalWords, kindCode, optionSpecCases, pathKey, splitOffered, sq, KEY_ENV_VARS } from './shared.js';
 
 /** One `word:description` entry for _describe (colons in the word escaped). */
 function entry(word: string, description: string): string {
@@ -78,6 +78,8 @@ __tsglance_live() {
   local kind=$1 file line v d out cmd key
   local dir=\${XDG_CACHE_HOME:-$HOME/.cache}/tsglance/complete
   zmodload -F zsh/datetime p:EPOCHSECONDS 2>/dev/null
+  # nowhere to ask (no cloud, no auth URL, no image URL): nothing to show, no process started
+  ${endpointTest(root, '__tsglance_osargs')} || return 0
   __tsglance_key "\${__tsglance_keyargs[@]}"
   key=$REPLY
   file=$dir/$key.$kind
@@ -117,6 +119,11 @@ __tsglance_values() {
     [lL]\\ *)
       [[ $kind == L* ]] && compset -P '*,'
       __tsglance_live "\${kind#? }"
+      if [[ $kind == L* && -n $IPREFIX ]]; then
+        local -a listed=(\${(s:,:)IPREFIX})
+        local c
+        for c in $listed; do __tsglance_cands=(\${__tsglance_cands:#\${c}:*}); done
+      fi
       (( \${#__tsglance_cands} )) && _describe -t "\${kind#? }" "\${kind#? }" __tsglance_cands
       ;;
   esac
