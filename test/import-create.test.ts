@@ -4,13 +4,13 @@
  * glance-download from the same Glance (RegionOne), a failing import, --watch-timeout then
  * image-watch, the plain per-change lines, and the --no-wait table against glance's.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataFile, deleteImages } from './helpers/fixtures.js';
-import { glance, tsglance, uniqueName } from './helpers/run.js';
+import { BIN, cleanEnv, glance, tsglance, uniqueName } from './helpers/run.js';
 import { stackEnv } from './helpers/stack.js';
 
 const created: string[] = [];
@@ -146,6 +146,31 @@ describe('--watch-timeout and image-watch', () => {
     expect(done.status).toBe('active');
     expect(storeSet(done.stores)).toEqual(['central', 'dcn0', 'dcn1']);
     expect(watch.stderr).toContain('central: active, dcn0: active, dcn1: active');
+  });
+});
+
+describe('Ctrl-C', () => {
+  it('stops watching (130, no image printed), never the import', async () => {
+    const args = ['image-create-via-import', '--name', uniqueName('sigint'), '--disk-format', 'qcow2', '--container-format', 'bare', '--import-method', 'web-download', '--uri', `${WEB_URL}/${qcowName}`, '--all-stores', 'true', '--wait'];
+    const child = spawn(process.execPath, [BIN, ...args], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    const code = await new Promise<number | null>((resolve) => {
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d;
+        if (/\] [0-9a-f-]{36}: status/.test(stderr)) child.kill('SIGINT');
+      });
+      child.on('close', resolve);
+    });
+    const id = /\] ([0-9a-f-]{36}): status/.exec(stderr)![1];
+    created.push(id);
+    expect(code).toBe(130);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(`Stopped watching; the import of ${id} goes on (resume with: tsglance image-watch ${id}).`);
+    const watch = await tsglance(['image-watch', id, '-f', 'json']);
+    expect(watch.code).toBe(0);
+    expect(storeSet(JSON.parse(watch.stdout).stores)).toEqual(['central', 'dcn0', 'dcn1']);
   });
 });
 
