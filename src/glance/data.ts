@@ -55,16 +55,16 @@ export class SizeMismatchError extends CliError {
 async function* counted(
   source: AsyncIterable<Uint8Array>,
   size: number | undefined,
-  state: { bytes: number },
+  state: { bytes: number; error?: Error },
   onProgress?: (bytes: number) => void,
 ): AsyncGenerator<Uint8Array> {
   for await (const chunk of source) {
     state.bytes += chunk.length;
-    if (size !== undefined && state.bytes > size) throw new SizeMismatchError(size, state.bytes);
+    if (size !== undefined && state.bytes > size) throw (state.error = new SizeMismatchError(size, state.bytes));
     onProgress?.(state.bytes);
     yield chunk;
   }
-  if (size !== undefined && state.bytes !== size) throw new SizeMismatchError(size, state.bytes);
+  if (size !== undefined && state.bytes !== size) throw (state.error = new SizeMismatchError(size, state.bytes));
 }
 
 /** PUT the data of an image (file or stage), streamed. Resolves when Glance accepted it (204). */
@@ -81,25 +81,21 @@ export async function uploadImageData(
     headers['x-openstack-image-size'] = String(opts.size);
   }
   if (opts.store && opts.target === 'file') headers['x-image-meta-store'] = opts.store;
-  const state = { bytes: 0 };
+  const state: { bytes: number; error?: Error } = { bytes: 0 };
   const body = counted(source, opts.size, state, opts.onProgress);
   const path = `/v2/images/${encodeURIComponent(imageId)}/${opts.target}`;
-  let failure: unknown;
   try {
     const res = await client.request('PUT', path, { body, headers, signal: opts.signal, idempotent: false });
     await res.body.dump().catch(() => undefined);
     return { bytes: state.bytes, requestId: res.requestId };
   } catch (err) {
-    failure = err;
-  } finally {
-    // a file stream that undici stopped reading must not keep its descriptor
+    // a source that undici stopped reading (a file, or a stdin pipe that stays open) must not keep
+    // the process alive
     const s = source as Readable;
-    if (failure !== undefined && typeof s.destroy === 'function' && s !== (process.stdin as Readable)) s.destroy();
+    if (typeof s.destroy === 'function') s.destroy();
+    // undici reports our own body errors (size mismatch) wrapped in a connection error
+    throw state.error ?? findCause(err, SizeMismatchError) ?? err;
   }
-  // undici wraps our own errors (size mismatch) thrown by the body iterator
-  const inner = findCause(failure, SizeMismatchError);
-  if (inner) throw inner;
-  throw failure;
 }
 
 function findCause<T extends Error>(err: unknown, type: new (...a: never[]) => T): T | undefined {

@@ -6,7 +6,7 @@ export interface ImageDeleteOptions {
 }
 
 /** How many DELETEs are in flight at once. */
-export const DELETE_CONCURRENCY = 8;
+export const DELETE_CONCURRENCY = 4;
 
 export const imageDelete = defineCommand<ImageDeleteOptions>({
   name: 'image-delete',
@@ -19,7 +19,8 @@ export const imageDelete = defineCommand<ImageDeleteOptions>({
   },
   async run(opts, deps) {
     const client = await deps.glance();
-    const { findImage, isUuid, deleteImage } = await import('../../glance/images.js');
+    const { findImage, isUuid } = await import('../../glance/images.js');
+    const { deleteImageRetrying } = await import('./transfer.js');
     const { HttpError } = await import('../../http.js');
     const results: (string | undefined)[] = new Array(opts.images.length);
     let next = 0;
@@ -29,7 +30,8 @@ export const imageDelete = defineCommand<ImageDeleteOptions>({
         const arg = opts.images[i];
         try {
           const id = isUuid(arg) ? arg : (await findImage(client, arg)).id;
-          await deleteImage(client, id);
+          // 500/503 only: a 409 (in use) is an answer, not a hiccup
+          await deleteImageRetrying(client, id, { transient: [500, 503] });
         } catch (err) {
           if (err instanceof HttpError) {
             const detail = err.detail ? ` (${err.detail})` : '';

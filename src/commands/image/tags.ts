@@ -1,4 +1,5 @@
 import { defineCommand } from '../types.js';
+import { pyRepr } from './tasks.js';
 
 interface TagArgs {
   image: string;
@@ -24,7 +25,8 @@ export const imageTagUpdate = defineCommand<TagArgs>({
     await deps.output.list(
       [
         { label: 'ID', key: 'id' },
-        { label: 'Tags', key: 'tags' },
+        // print_list shows str(list): the Python repr, ['a', 'b']
+        { label: 'Tags', key: 'tags', cell: (row) => pyRepr(row.tags ?? []) },
       ],
       [image],
     );

@@ -91,11 +91,39 @@ export async function cleanupAfterFailedUpload(
     return new CliError(`${cause}; image ${imageId} was kept (--keep-on-failure)`, code);
   }
   try {
-    await client.send('DELETE', `/v2/images/${encodeURIComponent(imageId)}`);
+    await deleteImageRetrying(client, imageId);
     const msg = `${cause}; image ${imageId} (created by this command) was deleted`;
     return opts.interrupted ? new InterruptedError(msg) : new CliError(msg, code);
   } catch (delErr) {
     const why = delErr instanceof HttpError || delErr instanceof CliError ? delErr.message : String(delErr);
     return new CliError(`${cause}; could not delete image ${imageId}: ${why}`, code);
+  }
+}
+
+/**
+ * DELETE an image, tolerating the moments when Glance is still busy with it (the upload handler
+ * reverting a failed upload answers 409/500 for a short while; SQLite-backed servers say
+ * "database is locked"): up to 5 attempts with backoff. A 404 after such a failure means an
+ * earlier attempt did delete it.
+ */
+export async function deleteImageRetrying(
+  client: GlanceClient,
+  imageId: string,
+  opts: { transient?: number[]; sleep?: (ms: number) => Promise<void> } = {},
+): Promise<void> {
+  const transientStatuses = opts.transient ?? [409, 500, 503];
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const path = `/v2/images/${encodeURIComponent(imageId)}`;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await client.send('DELETE', path);
+      return;
+    } catch (err) {
+      if (attempt > 0 && err instanceof HttpError && err.status === 404) return;
+      const transient = err instanceof HttpError && transientStatuses.includes(err.status);
+      if (!transient || attempt >= 4) throw err;
+      client.http.debug(`DELETE ${path} answered ${(err as HttpError).status}; retrying`);
+      await sleep(Math.min(250 * 2 ** attempt, 4000));
+    }
   }
 }
