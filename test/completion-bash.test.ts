@@ -74,7 +74,7 @@ describe('bash: from the script alone', () => {
 
 describe('bash: live values from the stack', () => {
   const name = uniqueName('tab-bash');
-  const spaced = `${uniqueName('tab-bash')} with spaces`;
+  const spaced = `${uniqueName('tab spaced')} image`;
   let id = '';
   let spacedId = '';
   beforeAll(async () => {
@@ -86,7 +86,9 @@ describe('bash: live values from the stack', () => {
   });
 
   test('a name with spaces comes back quoted for the command line', async () => {
-    const r = await bashTab(['tsglance', 'image-show', spaced.slice(0, 12)], { as: 'admin', env: SLOW });
+    // what the operator typed, backslash included, is what bash puts in COMP_WORDS
+    const typed = spaced.slice(0, 14).replace(/ /g, '\\ ');
+    const r = await bashTab(['tsglance', 'image-show', typed], { as: 'admin', env: SLOW });
     expect(r.candidates).toEqual([spaced.replace(/ /g, '\\ ')]);
   });
 
