@@ -41,8 +41,11 @@ function bool(value: string): boolean {
   }
 }
 
-export function toCommanderOption(def: OptionDef, hidden = false): Option {
-  const opt = new Option(def.flags, def.description + (def.env ? ` (env ${def.env})` : ''));
+export function toCommanderOption(def: OptionDef, hidden = false, applyEnv = false): Option {
+  // a command's env default is applied (and shown) by commander's .env(); a global's env is read by
+  // auth/settings.ts, so only the help text mentions it
+  const opt = new Option(def.flags, def.description + (def.env && !applyEnv ? ` (env ${def.env})` : ''));
+  if (def.env && applyEnv) opt.env(def.env);
   if (def.choices) opt.choices(def.choices as string[]);
   const convert = def.type === 'int' ? positiveInt : def.type === 'number' ? number : def.type === 'bool' ? bool : undefined;
   // our own parser replaces the one .choices() installed, so it checks the choices itself
@@ -140,9 +143,7 @@ export function buildProgram(commands: CommandDef[], opts: BuildOptions = {}): C
     // command it dispatches to, so with `lazy` they are added just before that dispatch.
     const materialize = () => {
       for (const o of own) {
-        const opt = toCommanderOption(o);
-        if (o.env) opt.env(o.env);
-        cmd.addOption(opt);
+        cmd.addOption(toCommanderOption(o, false, true));
         if (o.groupLevel && parent !== program) {
           const shared = groupShared.get(parent) ?? [];
           if (!shared.some((s) => s.flags === o.flags)) {
