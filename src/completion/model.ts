@@ -131,7 +131,7 @@ function argModel(a: { name(): string; variadic: boolean; required: boolean; des
 
 function walk(cmd: Command, path: string[], defs: Map<string, CommandDef>, globalsByLong: Map<string, OptionDef>): CommandModel {
   const def = defs.get(path.join(' '));
-  const own = new Map((def?.options ?? []).map((o) => [new OptionModelKey(o.flags).long, o] as const));
+  const own = new Map((def?.options ?? []).map((o) => [longOf(o.flags), o] as const));
   const options: OptionModel[] = [];
   for (const o of cmd.options) {
     const ownDef = o.long ? own.get(o.long) : undefined;
@@ -161,18 +161,15 @@ function walk(cmd: Command, path: string[], defs: Map<string, CommandDef>, globa
   };
 }
 
-/** The long flag of an OptionDef, parsed the way commander does. */
-class OptionModelKey {
-  readonly long?: string;
-  constructor(flags: string) {
-    this.long = flags.split(/[ ,|]+/).find((w) => w.startsWith('--'));
-  }
+/** The long flag of an OptionDef's flags ('-H, --host <ADDRESS>' → '--host'). */
+function longOf(flags: string): string | undefined {
+  return flags.split(/[ ,|]+/).find((w) => w.startsWith('--'));
 }
 
 export function buildModel(commands: CommandDef[]): CommandModel {
   const program = buildProgram(commands);
   const defs = new Map(commands.map((d) => [d.name, d] as const));
-  const globalsByLong = new Map(GLOBAL_OPTIONS.map((g) => [new OptionModelKey(g.flags).long!, g] as const));
+  const globalsByLong = new Map(GLOBAL_OPTIONS.map((g) => [longOf(g.flags)!, g] as const));
   return walk(program, [], defs, globalsByLong);
 }
 
