@@ -77,6 +77,16 @@ describe('what it documents', () => {
     expect(missing, 'variables read in src/ but not in ENVIRONMENT').toEqual([]);
   });
 
+  test('every TSGLANCE_* variable the code reads', () => {
+    const env = section('ENVIRONMENT');
+    const found = new Set<string>();
+    for (const f of sourceFiles(join(ROOT, 'src'))) {
+      for (const m of readFileSync(f, 'utf8').matchAll(/env\??\.(TSGLANCE_[A-Z0-9_]+)|['"`](TSGLANCE_[A-Z0-9_]+)['"`]/g)) found.add(m[1] ?? m[2]);
+    }
+    expect(found.size).toBeGreaterThan(0);
+    expect([...found].filter((v) => !env.includes(`\\fB${v}\\fR`))).toEqual([]);
+  });
+
   test('every exit status', () => {
     const exit = section('EXIT STATUS');
     for (const code of Object.values(ExitCode)) expect(exit).toContain(`.TP\n\\fB${code}\\fR\n`);

@@ -104,6 +104,7 @@ const OTHER_ENV: [string, string][] = [
   ['XDG_CACHE_HOME', 'Where the token cache and the completion cache live (default ~/.cache), under tsglance/.'],
   ['XDG_CONFIG_HOME', 'Where clouds.yaml is looked for (default ~/.config), under openstack/.'],
   ['TSGLANCE_DEBUG', 'When set, as --debug for errors raised before the options are parsed.'],
+  ['TSGLANCE_TOKEN_STORE', 'file: keep tokens in the file cache under $XDG_CACHE_HOME/tsglance, never in the OS keychain.'],
   ['TSGLANCE_COMPLETE_TIMEOUT', 'Seconds a TAB waits for live values from Glance (default 2).'],
   ['NO_COLOR', 'When set, no colour.'],
 ];
