@@ -98,7 +98,7 @@ const listCached = defineCommand<ManageOptions>({
   options: MANAGE_OPTIONS,
   examples: [
     'tsglance glance-cache-manage -H ctl1 -H ctl2 -H ctl3 list-cached',
-    'tsglance glance-cache-manage list-cached --url https://ctl1:9292 -f json',
+    'tsglance glance-cache-manage list-cached --url https://ctl1:9292 --format json',
   ],
   parse: parseManage,
   async run(opts, deps) {
