@@ -47,7 +47,7 @@ echo "@@ after"; secret-tool lookup service tsglance account "$K"; echo "rc=$?";
     );
     const s = sections(r.stdout);
     expect(r.code, r.stderr + r.stdout).toBe(0);
-    expect(s.cold).toMatch(/token stored in the keychain \(keychain \(keytar\)\)/);
+    expect(s.cold).toMatch(/token stored in the keychain \(keytar\)/);
     expect(s.cold).toMatch(/rc=0/);
     expect(num(s.p1) - num(s.p0)).toBe(1);
     expect(s.warm).toMatch(/token cache hit \(keychain/);

@@ -26,7 +26,7 @@ export async function loadKeytarStore(): Promise<SecretStore> {
   }
   // async wrappers: a synchronous throw from the native code becomes a rejection
   return {
-    name: `keychain (${KEYCHAIN_MODULE})`,
+    name: KEYCHAIN_MODULE,
     get: async (service, account) => api.getPassword(service, account),
     set: async (service, account, secret) => api.setPassword(service, account, secret),
     delete: async (service, account) => api.deletePassword(service, account),

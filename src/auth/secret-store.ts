@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Env } from './settings.js';
 
 export interface SecretStore {
-  /** e.g. 'keychain (Secret Service, keytar)' */
+  /** the library, e.g. 'keytar' */
   readonly name: string;
   /** null when there is no entry — and when the keyring is locked (libsecret says nothing more) */
   get(service: string, account: string): Promise<string | null>;
