@@ -97,12 +97,8 @@ export function nodeError(err: unknown, node: string, api: CacheApi, imageId?: s
     return new CacheNodeError(`Node ${node} is unreachable: ${err.message.replace(/^Unable to reach [^:]+:\/\/[^:]+(:\d+)?: /, '')}`, node);
   }
   if (!(err instanceof HttpError)) return err instanceof Error ? err : new Error(String(err));
-  // Glance's JSON error messages carry webob's HTML (`...action.<br /><br />\n\n`)
-  const detail = (err.detail ?? '')
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/^\d{3} [^:]*: /, '');
+  // http.ts already cleaned webob's HTML out of the detail; drop its status prefix
+  const detail = (err.detail ?? '').replace(/^\d{3} [^:]*: /, '');
   const rid = err.requestId ? ` (request-id ${err.requestId})` : '';
   switch (err.status) {
     case 401:
