@@ -1,7 +1,9 @@
 /**
- * The only module that touches undici. One keep-alive Agent per process, `request` (not fetch: 2-3x
- * faster for bodies here), JSON helpers, readable error lines, bounded retries for idempotent calls,
- * and a redacting debug log. undici is imported lazily: `--help` must not pay ~120 ms for it.
+ * The only module that talks HTTP. Two transports behind one request(): undici `request` (not
+ * fetch: 2-3x faster for bodies here) for image data and whenever a dispatcher is injected
+ * (MockAgent in tests), and node:http for the small JSON calls that make up most runs — undici
+ * costs ~120 ms to import, which is most of a warm `image-list`. One keep-alive agent each,
+ * JSON helpers, readable error lines, bounded retries for idempotent calls, a redacting debug log.
  */
 import type { Readable } from 'node:stream';
 import { readFileSync } from 'node:fs';
@@ -39,6 +41,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** per-request override of the idle timeout in seconds */
   timeout?: number;
+  /** image data (up or down): use undici, which moves bulk bodies fastest */
+  stream?: boolean;
 }
 
 export interface ResponseBody extends Readable {
@@ -233,6 +237,31 @@ function connectionMessage(url: string, err: unknown): { message: string; code?:
   return { message: `Unable to reach ${origin}: ${reason}`, code };
 }
 
+interface RawResponse {
+  status: number;
+  headers: HttpResponse['headers'];
+  body: ResponseBody;
+}
+
+/** node:http's response with the body helpers undici's has (text, json, dump). */
+function nodeBody(res: import('node:http').IncomingMessage): ResponseBody {
+  const body = res as unknown as ResponseBody;
+  body.text = async () => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of res) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  };
+  body.json = async () => JSON.parse(await body.text()) as unknown;
+  // wait for 'end': only then is the socket back in the keep-alive pool for the next attempt
+  body.dump = async () => {
+    if (res.readableEnded || res.destroyed) return;
+    const done = new Promise((resolve) => res.once('end', resolve).once('close', resolve));
+    res.resume();
+    await done;
+  };
+  return body;
+}
+
 type Undici = typeof import('undici');
 let undiciModule: Promise<Undici> | undefined;
 function loadUndici(): Promise<Undici> {
@@ -249,6 +278,7 @@ function loadUndici(): Promise<Undici> {
 
 export class HttpClient {
   private dispatcher: Promise<unknown> | undefined;
+  private nodeAgents: { http?: import('node:http').Agent; https?: import('node:https').Agent } = {};
   private readonly clock: Clock;
   readonly timeout: number;
 
@@ -265,19 +295,23 @@ export class HttpClient {
     this.options.debug?.(line);
   }
 
+  private tlsOptions(): Record<string, unknown> {
+    const tls: Record<string, unknown> = {};
+    if (this.options.insecure) tls.rejectUnauthorized = false;
+    if (this.options.cacert) tls.ca = readFileSync(this.options.cacert);
+    if (this.options.cert) tls.cert = readFileSync(this.options.cert);
+    if (this.options.key) tls.key = readFileSync(this.options.key);
+    return tls;
+  }
+
   private getDispatcher(): Promise<unknown> {
     this.dispatcher ??= (async () => {
       if (this.options.dispatcher) return this.options.dispatcher;
       const { Agent } = await loadUndici();
-      const tls: Record<string, unknown> = {};
-      if (this.options.insecure) tls.rejectUnauthorized = false;
-      if (this.options.cacert) tls.ca = readFileSync(this.options.cacert);
-      if (this.options.cert) tls.cert = readFileSync(this.options.cert);
-      if (this.options.key) tls.key = readFileSync(this.options.key);
       const ms = this.timeout * 1000;
       return new Agent({
         keepAliveTimeout: 10_000,
-        connect: { ...tls, timeout: Math.min(ms, 30_000) },
+        connect: { ...this.tlsOptions(), timeout: Math.min(ms, 30_000) },
         headersTimeout: ms,
         bodyTimeout: ms,
       });
@@ -285,9 +319,43 @@ export class HttpClient {
     return this.dispatcher;
   }
 
-  async request(method: HttpMethod, url: string, opts: RequestOptions = {}): Promise<HttpResponse> {
+  /** One attempt over undici (image data, injected dispatchers). */
+  private async sendUndici(method: HttpMethod, url: string, headers: Headers, body: RequestOptions['body'], opts: RequestOptions): Promise<RawResponse> {
     const { request } = await loadUndici();
-    const dispatcher = await this.getDispatcher();
+    const res = await request(url, {
+      method,
+      headers,
+      body: body as never,
+      dispatcher: (await this.getDispatcher()) as never,
+      signal: opts.signal,
+      ...(opts.timeout ? { headersTimeout: opts.timeout * 1000, bodyTimeout: opts.timeout * 1000 } : {}),
+    });
+    return { status: res.statusCode, headers: res.headers, body: res.body as unknown as ResponseBody };
+  }
+
+  /** One attempt over node:http(s), for small replayable requests. */
+  private async sendNode(method: HttpMethod, url: string, headers: Headers, body: string | Buffer | undefined, opts: RequestOptions): Promise<RawResponse> {
+    const secure = url.startsWith('https:');
+    const mod = secure ? await import('node:https') : await import('node:http');
+    const agents = this.nodeAgents;
+    const agent = secure
+      ? (agents.https ??= new (mod as typeof import('node:https')).Agent({ keepAlive: true, ...this.tlsOptions() }))
+      : (agents.http ??= new mod.Agent({ keepAlive: true }));
+    const timeoutMs = (opts.timeout ?? this.timeout) * 1000;
+    const sendHeaders: Record<string, string | number> = { ...headers };
+    if (body !== undefined) sendHeaders['content-length'] = Buffer.byteLength(body);
+    return new Promise<RawResponse>((resolve, reject) => {
+      const req = mod.request(url, { method, headers: sendHeaders, agent, signal: opts.signal }, (res) => {
+        res.setTimeout(timeoutMs, () => res.destroy(Object.assign(new Error('body timeout'), { code: 'UND_ERR_BODY_TIMEOUT' })));
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: nodeBody(res) });
+      });
+      req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error('headers timeout'), { code: 'UND_ERR_HEADERS_TIMEOUT' })));
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  async request(method: HttpMethod, url: string, opts: RequestOptions = {}): Promise<HttpResponse> {
     const headers: Headers = { 'user-agent': 'tsglance', ...(opts.headers ?? {}) };
     let body = opts.body;
     if (opts.json !== undefined) {
@@ -296,6 +364,7 @@ export class HttpClient {
     }
     const idempotent = opts.idempotent ?? (['GET', 'HEAD', 'DELETE', 'PUT'].includes(method) && isReplayable(body));
     const maxRetries = idempotent ? (this.options.retries ?? 3) : 0;
+    const light = !this.options.dispatcher && !opts.stream && isReplayable(body);
 
     for (let attempt = 0; ; attempt++) {
       const started = this.clock.now();
@@ -303,16 +372,11 @@ export class HttpClient {
         const shown = opts.json !== undefined ? ' ' + JSON.stringify(redactJson(opts.json)) : '';
         this.debug(`REQ ${method} ${url} ${JSON.stringify(redactHeaders(headers))}${shown}`);
       }
-      let res: Awaited<ReturnType<Undici['request']>>;
+      let res: RawResponse;
       try {
-        res = await request(url, {
-          method,
-          headers,
-          body: body as never,
-          dispatcher: dispatcher as never,
-          signal: opts.signal,
-          ...(opts.timeout ? { headersTimeout: opts.timeout * 1000, bodyTimeout: opts.timeout * 1000 } : {}),
-        });
+        res = light
+          ? await this.sendNode(method, url, headers, body as string | Buffer | undefined, opts)
+          : await this.sendUndici(method, url, headers, body, opts);
       } catch (err) {
         if (opts.signal?.aborted) throw err;
         const { message, code } = connectionMessage(url, err);
@@ -326,23 +390,17 @@ export class HttpClient {
       const requestId =
         headerValue(res.headers, 'x-openstack-request-id') ?? headerValue(res.headers, 'x-compute-request-id');
       this.debug(
-        `RESP ${method} ${url} -> ${res.statusCode} in ${this.clock.now() - started} ms${requestId ? ' ' + requestId : ''}`,
+        `RESP ${method} ${url} -> ${res.status} in ${this.clock.now() - started} ms${requestId ? ' ' + requestId : ''}`,
       );
-      const response: HttpResponse = {
-        status: res.statusCode,
-        headers: res.headers,
-        body: res.body as unknown as ResponseBody,
-        url,
-        requestId,
-      };
-      if (attempt < maxRetries && RETRY_STATUSES.has(res.statusCode)) {
+      const response: HttpResponse = { ...res, url, requestId };
+      if (attempt < maxRetries && RETRY_STATUSES.has(res.status)) {
         await res.body.dump().catch(() => undefined);
         const wait = retryAfterMs(headerValue(res.headers, 'retry-after'), this.clock.now()) ?? this.backoff(attempt);
         this.debug(`RETRY ${method} ${url} in ${wait} ms (attempt ${attempt + 2} of ${maxRetries + 1})`);
         await this.clock.sleep(wait, opts.signal);
         continue;
       }
-      if (res.statusCode >= 400 && !(opts.accept ?? []).includes(res.statusCode)) {
+      if (res.status >= 400 && !(opts.accept ?? []).includes(res.status)) {
         throw await this.toError(response);
       }
       return response;
@@ -376,6 +434,8 @@ export class HttpClient {
   }
 
   async close(): Promise<void> {
+    this.nodeAgents.http?.destroy();
+    this.nodeAgents.https?.destroy();
     if (!this.dispatcher || this.options.dispatcher) return;
     const d = (await this.dispatcher) as { close(): Promise<void> };
     await d.close();

@@ -2,6 +2,8 @@
  * What a real server cannot be made to do on demand: 503 storms, Retry-After, resets. undici's
  * MockAgent stands in for the network; a fake clock records the backoff instead of sleeping.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { MockAgent } from 'undici';
 import { describe, expect, it } from 'vitest';
 import type { Clock } from '../src/clock.js';
@@ -126,5 +128,55 @@ describe('--debug never shows secrets', () => {
     expect(all).toContain('"name":"admin"');
     expect(all).toMatch(/RESP POST http:\/\/glance\.test\/v3\/auth\/tokens -> 201/);
     expect(redactJson({ auth: { identity: { token: { id: 'gAAAAAx' } } } })).toEqual({ auth: { identity: { token: { id: '<redacted>' } } } });
+  });
+});
+
+describe('the node:http transport (small calls, no dispatcher injected)', () => {
+  it('retries a 503 storm from a real socket, keeps the connection alive, reads JSON', async () => {
+    let hits = 0;
+    const sockets = new Set<unknown>();
+    const server = createServer((req, res) => {
+      sockets.add(req.socket);
+      hits++;
+      if (hits <= 2) {
+        res.writeHead(503, { 'retry-after': '1' }).end('busy');
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json', 'x-openstack-request-id': 'req-9' }).end('{"ok":true}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const clock = fakeClock();
+    const http = new HttpClient({ clock });
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v2/x`;
+      await expect(http.json('GET', url)).resolves.toEqual({ ok: true });
+      expect(hits).toBe(3);
+      expect(clock.sleeps).toEqual([1000, 1000]);
+      expect(sockets.size).toBe(1);
+      const err = await http.request('POST', url, { json: {} }).then(() => undefined);
+      expect(err).toBeUndefined();
+    } finally {
+      await http.close();
+      server.close();
+    }
+  });
+
+  it('names the host when nothing listens, and reports HTML error pages in one line', async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(404, { 'content-type': 'text/html' }).end('<html><body><h1>404 Not Found</h1>No image found<br /><br /></body></html>');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const http = new HttpClient({ clock: fakeClock() });
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const err = await http.request('GET', `http://127.0.0.1:${port}/v2/images/x`).catch((e) => e);
+      expect((err as HttpError).message).toBe('HTTP 404 Not Found: No image found');
+      const refused = await http.request('GET', 'http://127.0.0.1:1/', { idempotent: false }).catch((e) => e);
+      expect(refused).toBeInstanceOf(ConnectionError);
+      expect((refused as ConnectionError).message).toBe('Unable to reach http://127.0.0.1:1: connection refused');
+    } finally {
+      await http.close();
+      server.close();
+    }
   });
 });

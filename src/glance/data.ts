@@ -85,7 +85,7 @@ export async function uploadImageData(
   const body = counted(source, opts.size, state, opts.onProgress);
   const path = `/v2/images/${encodeURIComponent(imageId)}/${opts.target}`;
   try {
-    const res = await client.request('PUT', path, { body, headers, signal: opts.signal, idempotent: false });
+    const res = await client.request('PUT', path, { body, headers, signal: opts.signal, idempotent: false, stream: true });
     await res.body.dump().catch(() => undefined);
     return { bytes: state.bytes, requestId: res.requestId };
   } catch (err) {
@@ -153,6 +153,7 @@ export async function downloadImageData(
   const res = await client.request('GET', `/v2/images/${encodeURIComponent(imageId)}/file${query}`, {
     signal: opts.signal,
     headers: { accept: 'application/octet-stream' },
+    stream: true,
   });
   if (res.status === 204) {
     await res.body.dump().catch(() => undefined);

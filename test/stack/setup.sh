@@ -27,7 +27,7 @@ npm run build </dev/null
 running=0
 if [ -f "$STATE/openrc" ]; then
   . "$STATE/openrc"
-  if curl -fsS -o /dev/null --max-time 3 "$OS_AUTH_URL" && curl -fsS -o /dev/null --max-time 3 "$GLANCE_STACK_GLANCE_URL/versions"; then
+  if curl -fs -o /dev/null --max-time 3 "$OS_AUTH_URL" && curl -fs -o /dev/null --max-time 3 "$GLANCE_STACK_GLANCE_URL/versions"; then
     running=1
   fi
 fi
