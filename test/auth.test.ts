@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tsglance as run, uniqueName, type RunOpts } from './helpers/run.js';
-import { stackEnv, stackState } from './helpers/stack.js';
+import { issueToken, rest, stackEnv, stackState } from './helpers/stack.js';
 
 // token requests are what these tests count: no token cache between runs
 const tsglance = (args: string[], opts: RunOpts = {}) => run(args, { ...opts, env: { OS_NO_CACHE: '1', ...opts.env } });
@@ -15,25 +15,6 @@ const tsglance = (args: string[], opts: RunOpts = {}) => run(args, { ...opts, en
 const admin = stackEnv('admin');
 const demo = stackEnv('demo');
 const AUTH = admin.OS_AUTH_URL;
-
-async function issueToken(env: Record<string, string>): Promise<{ token: string; userId: string }> {
-  const res = await fetch(`${AUTH}/auth/tokens`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      auth: {
-        identity: {
-          methods: ['password'],
-          password: { user: { name: env.OS_USERNAME, domain: { id: 'default' }, password: env.OS_PASSWORD } },
-        },
-        scope: { project: { name: env.OS_PROJECT_NAME, domain: { id: 'default' } } },
-      },
-    }),
-  });
-  expect(res.status).toBe(201);
-  const body = (await res.json()) as { token: { user: { id: string } } };
-  return { token: res.headers.get('x-subject-token')!, userId: body.token.user.id };
-}
 
 /** POSTs to /v3/auth/tokens in Keystone's request log (Glance's token validations are GETs). */
 function tokenPosts(): number {
@@ -54,22 +35,20 @@ const PASSWORD_VARS = [
 let appCred: { id: string; name: string; secret: string; userId: string; token: string } | undefined;
 
 beforeAll(async () => {
-  const { token, userId } = await issueToken(admin);
+  const { token, userId } = await issueToken('admin');
   const name = uniqueName('tsglance-appcred');
-  const res = await fetch(`${AUTH}/users/${userId}/application_credentials`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-auth-token': token },
-    body: JSON.stringify({ application_credential: { name } }),
+  const res = await rest('POST', `${AUTH}/users/${userId}/application_credentials`, {
+    headers: { 'x-auth-token': token },
+    json: { application_credential: { name } },
   });
   expect(res.status).toBe(201);
-  const body = (await res.json()) as { application_credential: { id: string; secret: string } };
+  const body = JSON.parse(res.text) as { application_credential: { id: string; secret: string } };
   appCred = { id: body.application_credential.id, secret: body.application_credential.secret, name, userId, token };
 });
 
 afterAll(async () => {
   if (appCred) {
-    await fetch(`${AUTH}/users/${appCred.userId}/application_credentials/${appCred.id}`, {
-      method: 'DELETE',
+    await rest('DELETE', `${AUTH}/users/${appCred.userId}/application_credentials/${appCred.id}`, {
       headers: { 'x-auth-token': appCred.token },
     });
   }
@@ -94,7 +73,7 @@ describe('auth modes against the real Keystone', () => {
   });
 
   it('token from OS_TOKEN (validated once, catalog from the token) and OS_AUTH_TOKEN', async () => {
-    const { token } = await issueToken(admin);
+    const { token } = await issueToken('admin');
     for (const name of ['OS_TOKEN', 'OS_AUTH_TOKEN']) {
       const before = tokenPosts();
       const res = await tsglance(['import-info', '-f', 'value'], { env: { ...without(...PASSWORD_VARS), [name]: token } });
@@ -105,7 +84,7 @@ describe('auth modes against the real Keystone', () => {
   });
 
   it('token + OS_IMAGE_URL needs no Keystone at all', async () => {
-    const { token } = await issueToken(admin);
+    const { token } = await issueToken('admin');
     const res = await tsglance(['import-info', '-f', 'value'], {
       env: { ...without(...PASSWORD_VARS), OS_AUTH_URL: 'http://127.0.0.1:1/v3', OS_TOKEN: token, OS_IMAGE_URL: admin.GLANCE_STACK_GLANCE_URL },
     });

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataFile, deleteImages, glanceImage } from './helpers/fixtures.js';
 import { cleanEnv, glance, tsglance, uniqueName, type RunResult } from './helpers/run.js';
-import { stackEnv, stackState } from './helpers/stack.js';
+import { issueToken, rest, stackEnv, stackState } from './helpers/stack.js';
 
 const env = stackEnv('admin');
 const A = env.GLANCE_STACK_GLANCE_URL;
@@ -40,44 +40,23 @@ function stackTool(name: string, args: string[] = []): Promise<RunResult> {
 
 let token = '';
 
-/** Keystone token for direct set-up calls (fast, and independent of the code under test). */
-async function issueToken(): Promise<string> {
-  const res = await fetch(`${env.OS_AUTH_URL.replace(/\/+$/, '')}/auth/tokens`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      auth: {
-        identity: {
-          methods: ['password'],
-          password: { user: { name: env.OS_USERNAME, password: env.OS_PASSWORD, domain: { name: env.OS_USER_DOMAIN_NAME } } },
-        },
-        scope: { project: { name: env.OS_PROJECT_NAME, domain: { name: env.OS_PROJECT_DOMAIN_NAME } } },
-      },
-    }),
-  });
-  await res.arrayBuffer();
-  if (res.status !== 201) throw new Error(`token request: HTTP ${res.status}`);
-  return res.headers.get('x-subject-token')!;
-}
-
 /** A direct REST call to node B's cache (set-up and checks, not the code under test). */
-async function rest<T = unknown>(method: string, path: string, headers: Record<string, string> = {}): Promise<T> {
-  const res = await fetch(`${B}${path}`, { method, headers: { 'x-auth-token': token, accept: 'application/json', ...headers } });
-  const text = await res.text();
-  if (res.status >= 400) throw new Error(`${method} ${path}: HTTP ${res.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
+async function restB<T = unknown>(method: string, path: string, headers: Record<string, string> = {}): Promise<T> {
+  const res = await rest(method, `${B}${path}`, { headers: { 'x-auth-token': token, ...headers } });
+  if (res.status >= 400) throw new Error(`${method} ${path}: HTTP ${res.status} ${res.text}`);
+  return (res.text ? JSON.parse(res.text) : undefined) as T;
 }
 
 async function stateB(): Promise<{ cached: string[]; queued: string[] }> {
-  const body = await rest<{ cached_images: { image_id: string }[]; queued_images: string[] }>('GET', '/v2/cache');
+  const body = await restB<{ cached_images: { image_id: string }[]; queued_images: string[] }>('GET', '/v2/cache');
   return { cached: body.cached_images.map((c) => c.image_id), queued: body.queued_images };
 }
 
-const queueLegacy = (id: string) => rest('PUT', `/v2/queued_images/${id}`);
+const queueLegacy = (id: string) => restB('PUT', `/v2/queued_images/${id}`);
 
 /** Cached on B at once: the v2 API's PUT hands the image to the node's cache worker. */
 async function cacheNow(id: string): Promise<void> {
-  await rest('PUT', `/v2/cache/${id}`);
+  await restB('PUT', `/v2/cache/${id}`);
   await waitFor(`${id} cached on B`, async () => (await stateB()).cached.includes(id));
 }
 
@@ -93,8 +72,8 @@ async function ok(p: Promise<RunResult>): Promise<RunResult> {
 }
 
 async function clearB(): Promise<void> {
-  await rest('DELETE', '/v2/queued_images');
-  await rest('DELETE', '/v2/cached_images');
+  await restB('DELETE', '/v2/queued_images');
+  await restB('DELETE', '/v2/cached_images');
 }
 
 async function waitFor(what: string, check: () => Promise<boolean>, ms = 30_000): Promise<void> {
@@ -125,7 +104,7 @@ beforeAll(async () => {
     existsSync(join(stackState(), 'pids', 'prefetcher2.pid')),
     'node B must run without a prefetcher loop (PREFETCH2_INTERVAL=0) for these tests',
   ).toBe(false);
-  token = await issueToken();
+  token = (await issueToken('admin')).token;
   x = await glanceImage(['--name', `${suite}-x`, '--file', dataFile(SIZE)]);
   ids.push(x);
   y = await glanceImage(['--name', `${suite}-y`, '--file', dataFile(SIZE)]);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deleteImages, glanceImage } from './helpers/fixtures.js';
 import { glance, tsglance, uniqueName } from './helpers/run.js';
-import { stackEnv, stackState } from './helpers/stack.js';
+import { rest, stackEnv, stackState } from './helpers/stack.js';
 
 const name = uniqueName('loc');
 let image: string;
@@ -68,7 +68,7 @@ describe.runIf(!locationsShown)('locations hidden by the server (show_multiple_l
 
 describe('add-location (Locations API, v2.17)', () => {
   it('names the missing API version when /versions lacks v2.17', async () => {
-    const versions = (await (await fetch(`${stackEnv().GLANCE_STACK_GLANCE_URL}/versions`)).json()) as { versions: { id: string }[] };
+    const versions = JSON.parse((await rest('GET', `${stackEnv().GLANCE_STACK_GLANCE_URL}/versions`)).text) as { versions: { id: string }[] };
     const has217 = versions.versions.some((v) => v.id === 'v2.17');
     const res = await tsglance(['add-location', image, '--url', 'http://127.0.0.1/nowhere']);
     if (has217) {

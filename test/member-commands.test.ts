@@ -5,35 +5,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deleteImages, glanceImage } from './helpers/fixtures.js';
 import { glance, tsglance, uniqueName } from './helpers/run.js';
-import { stackEnv } from './helpers/stack.js';
+import { issueToken } from './helpers/stack.js';
 
 const name = uniqueName('mem');
 let image: string;
 let demoProject: string;
 
-/** The demo project's id, from a Keystone token (no CLI involved). */
-async function projectId(who: 'demo' | 'admin'): Promise<string> {
-  const env = stackEnv(who);
-  const res = await fetch(`${env.OS_AUTH_URL.replace(/\/+$/, '')}/auth/tokens`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      auth: {
-        identity: {
-          methods: ['password'],
-          password: { user: { name: env.OS_USERNAME, domain: { name: 'Default' }, password: env.OS_PASSWORD } },
-        },
-        scope: { project: { name: env.OS_PROJECT_NAME, domain: { name: 'Default' } } },
-      },
-    }),
-  });
-  const body = (await res.json()) as { token: { project: { id: string } } };
-  return body.token.project.id;
-}
-
 beforeAll(async () => {
   image = await glanceImage(['--name', name]);
-  demoProject = await projectId('demo');
+  demoProject = (await issueToken('demo')).projectId;
 }, 120_000);
 
 afterAll(async () => {

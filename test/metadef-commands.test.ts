@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { glance, tsglance, uniqueName } from './helpers/run.js';
+import { glance, tsglance, uniqueName, expectSameAsGlance } from './helpers/run.js';
 
 const ns = uniqueName('md');
 const ns2 = `${ns}-renamed`;
@@ -24,14 +24,7 @@ async function ok(args: string[], opts = {}) {
   return res;
 }
 
-async function same(args: string[]) {
-  const [ours, theirs] = await Promise.all([tsglance(args), glance(args)]);
-  expect(theirs.code, theirs.stderr).toBe(0);
-  expect(ours.stderr).toBe('');
-  expect(ours.code).toBe(0);
-  expect(ours.stdout).toBe(theirs.stdout);
-  return ours;
-}
+const same = (args: string[]) => expectSameAsGlance(args);
 
 describe('metadef namespaces, resource types, properties, objects, tags', () => {
   it('md-namespace-create prints what glance md-namespace-show prints for it', async () => {

@@ -1,15 +1,8 @@
 /** usage and explain against the real stack, byte for byte with glance. */
 import { describe, expect, it } from 'vitest';
-import { glance, tsglance } from './helpers/run.js';
+import { glance, tsglance, expectSameAsGlance } from './helpers/run.js';
 
-async function same(args: string[]) {
-  const [ours, theirs] = await Promise.all([tsglance(args), glance(args)]);
-  expect(theirs.code, theirs.stderr).toBe(0);
-  expect(ours.stderr).toBe('');
-  expect(ours.code).toBe(0);
-  expect(ours.stdout).toBe(theirs.stdout);
-  return ours;
-}
+const same = (args: string[]) => expectSameAsGlance(args);
 
 describe('usage', () => {
   it('same table as glance (empty: this stack has no Keystone unified limits)', async () => {

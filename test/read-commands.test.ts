@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataFile, deleteImages, glanceImage } from './helpers/fixtures.js';
-import { glance, tsglance, uniqueName } from './helpers/run.js';
+import { glance, tsglance, uniqueName, expectSameAsGlance } from './helpers/run.js';
 
 const suite = uniqueName('rc');
 const ids: string[] = [];
@@ -30,14 +30,7 @@ afterAll(async () => {
   await deleteImages(ids);
 });
 
-async function same(args: string[]) {
-  const [ours, theirs] = await Promise.all([tsglance(args), glance(args)]);
-  expect(theirs.code, theirs.stderr).toBe(0);
-  expect(ours.stderr).toBe('');
-  expect(ours.code).toBe(0);
-  expect(ours.stdout).toBe(theirs.stdout);
-  return ours;
-}
+const same = (args: string[]) => expectSameAsGlance(args);
 
 describe('byte-for-byte with glance', () => {
   it('image-show by ID (data, tags, properties, hashes wrapped at 80)', async () => {

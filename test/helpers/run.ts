@@ -2,7 +2,7 @@
  * Run tsglance (the built binary) and python-glanceclient side by side with a clean environment:
  * no OS_* from the developer's shell, a private cache directory, and stdin closed unless given.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,23 +45,15 @@ export function cleanEnv(opts: RunOpts = {}): Record<string, string> {
   return Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)) as Record<string, string>;
 }
 
-function run(cmd: string, args: string[], opts: RunOpts): Promise<RunResult> {
+/** Wait for a spawned child, collecting its output; SIGKILL after `timeoutMs`. */
+export function collect(child: ChildProcess, timeoutMs = 120_000): Promise<RunResult> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    // `exec … <&-` closes fd 0 the way cron does; glanceclient needs that for --file with glance-direct
-    const closed = opts.input === undefined && opts.stdin !== 'null';
-    const child = closed
-      ? spawn('sh', ['-c', 'exec "$@" <&-', 'sh', cmd, ...args], { env: cleanEnv(opts), cwd: opts.cwd ?? ROOT })
-      : spawn(cmd, args, {
-          env: cleanEnv(opts),
-          cwd: opts.cwd ?? ROOT,
-          stdio: [opts.stdin === 'null' && opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-        });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 120_000);
+    child.stdout?.on('data', (d: Buffer) => out.push(d));
+    child.stderr?.on('data', (d: Buffer) => err.push(d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -72,11 +64,25 @@ function run(cmd: string, args: string[], opts: RunOpts): Promise<RunResult> {
         ms: Date.now() - started,
       });
     });
-    if (child.stdin) {
-      child.stdin.on('error', () => undefined);
-      child.stdin.end(opts.input);
-    }
   });
+}
+
+function run(cmd: string, args: string[], opts: RunOpts): Promise<RunResult> {
+  // `exec … <&-` closes fd 0 the way cron does; glanceclient needs that for --file with glance-direct
+  const closed = opts.input === undefined && opts.stdin !== 'null';
+  const child = closed
+    ? spawn('sh', ['-c', 'exec "$@" <&-', 'sh', cmd, ...args], { env: cleanEnv(opts), cwd: opts.cwd ?? ROOT })
+    : spawn(cmd, args, {
+        env: cleanEnv(opts),
+        cwd: opts.cwd ?? ROOT,
+        stdio: [opts.stdin === 'null' && opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      });
+  const result = collect(child, opts.timeoutMs);
+  if (child.stdin) {
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(opts.input);
+  }
+  return result;
 }
 
 export function tsglance(args: string[], opts: RunOpts = {}): Promise<RunResult> {
@@ -90,4 +96,15 @@ export function glance(args: string[], opts: RunOpts = {}): Promise<RunResult> {
 /** A name no other test (or earlier run) uses. */
 export function uniqueName(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
+}
+
+/** Run the same command with tsglance and glance; both succeed and print the same bytes. */
+export async function expectSameAsGlance(args: string[], opts: RunOpts = {}): Promise<RunResult> {
+  const { expect } = await import('vitest');
+  const [ours, theirs] = await Promise.all([tsglance(args, opts), glance(args, opts)]);
+  expect(theirs.code, theirs.stderr).toBe(0);
+  expect(ours.stderr, args.join(' ')).toBe('');
+  expect(ours.code).toBe(0);
+  expect(ours.stdout).toBe(theirs.stdout);
+  return ours;
 }

@@ -42,3 +42,46 @@ export async function stackAnswers(state = stackState()): Promise<boolean> {
   const env = readOpenrc(rc);
   return (await answers(env.OS_AUTH_URL)) && (await answers(`${env.GLANCE_STACK_GLANCE_URL}/versions`));
 }
+
+/**
+ * A direct REST call for set-up and checks (not the code under test). undici's request, not
+ * fetch: fetch refuses some ports a stack may use (5061 is on its "bad ports" list).
+ */
+export async function rest(
+  method: string,
+  url: string,
+  opts: { headers?: Record<string, string>; json?: unknown } = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
+  const { request } = await import('undici');
+  const res = await request(url, {
+    method: method as 'GET',
+    headers: { accept: 'application/json', ...(opts.json !== undefined ? { 'content-type': 'application/json' } : {}), ...opts.headers },
+    body: opts.json !== undefined ? JSON.stringify(opts.json) : undefined,
+  });
+  return { status: res.statusCode, headers: res.headers, text: await res.body.text() };
+}
+
+export interface StackToken {
+  token: string;
+  userId: string;
+  projectId: string;
+}
+
+/** A project-scoped Keystone token for the stack's admin or demo user. */
+export async function issueToken(who: Who = 'admin'): Promise<StackToken> {
+  const env = stackEnv(who);
+  const res = await rest('POST', `${env.OS_AUTH_URL.replace(/\/+$/, '')}/auth/tokens`, {
+    json: {
+      auth: {
+        identity: {
+          methods: ['password'],
+          password: { user: { name: env.OS_USERNAME, domain: { name: env.OS_USER_DOMAIN_NAME }, password: env.OS_PASSWORD } },
+        },
+        scope: { project: { name: env.OS_PROJECT_NAME, domain: { name: env.OS_PROJECT_DOMAIN_NAME } } },
+      },
+    },
+  });
+  if (res.status !== 201) throw new Error(`token request for ${who}: HTTP ${res.status} ${res.text}`);
+  const body = JSON.parse(res.text) as { token: { user: { id: string }; project: { id: string } } };
+  return { token: String(res.headers['x-subject-token']), userId: body.token.user.id, projectId: body.token.project.id };
+}
