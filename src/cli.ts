@@ -110,15 +110,17 @@ export function buildProgram(commands: CommandDef[], opts: BuildOptions = {}): C
     .enablePositionalOptions()
     .showSuggestionAfterError(true)
     .helpCommand(true)
-    .exitOverride()
-    .configureHelp({ sortSubcommands: true });
+    .exitOverride();
+  // commands are added in name order below, not with commander's sortSubcommands: its
+  // localeCompare initialises a collator that costs ~20 ms of start-up
   for (const g of GLOBAL_OPTIONS) program.addOption(toCommanderOption(g));
 
   const groups = new Map<string, Command>();
   // group → its groupLevel options (see OptionDef.groupLevel)
   const groupShared = new Map<Command, OptionDef[]>();
   const pending = new Map<Command, () => void>();
-  for (const def of commands) {
+  const byName = [...commands].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const def of byName) {
     const words = def.name.split(' ');
     let parent = program;
     for (const word of words.slice(0, -1)) {

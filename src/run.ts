@@ -6,7 +6,6 @@ import { CommanderError } from 'commander';
 import { buildProgram, fromCommanderError } from './cli.js';
 import { COMMANDS } from './commands/index.js';
 import type { CommandDef, GlobalOptions, ParsedInput } from './commands/types.js';
-import { createDeps } from './deps.js';
 import { CliError, ExitCode } from './errors.js';
 import type { IO } from './output/io.js';
 import type { Env } from './auth/settings.js';
@@ -33,6 +32,8 @@ export async function runCli(argv: string[], opts: RunOptions): Promise<number> 
   const invoke = async (def: CommandDef, input: ParsedInput, globals: GlobalOptions) => {
     debug = !!globals.debug;
     const options = def.parse(input);
+    // auth, HTTP and the formatters load only when a command runs (not for --help)
+    const { createDeps } = await import('./deps.js');
     const { deps, close } = createDeps({ io, env, globals, signal, dispatcher: opts.dispatcher });
     try {
       exitCode = (await def.run(options, deps)) ?? ExitCode.ok;

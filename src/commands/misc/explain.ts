@@ -1,5 +1,4 @@
 import { CliError } from '../../errors.js';
-import { getSchema } from '../../glance/schema.js';
 import { HttpError } from '../../http.js';
 import { defineCommand } from '../types.js';
 
@@ -30,6 +29,7 @@ export const explain = defineCommand<{ model: string }>({
     const client = await deps.glance();
     let schema;
     try {
+      const { getSchema } = await import('../../glance/schema.js');
       schema = await getSchema(client, opts.model, { env: deps.env, debug: deps.debug });
     } catch (err) {
       if (err instanceof HttpError && err.status === 404) throw new CliError(`Unable to find requested model '${opts.model}'`);

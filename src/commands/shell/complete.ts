@@ -7,7 +7,6 @@
  * hard deadline; after that it may finish the fetch quietly to fill the cache for the next TAB.
  */
 import { closeSync, openSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
 import { UsageError } from '../../errors.js';
 import {
   CACHE_TTL_S,
