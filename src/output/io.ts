@@ -41,7 +41,7 @@ export function processIO(env: Record<string, string | undefined> = process.env)
     stderrIsTTY,
     columns,
     color: stderrIsTTY && env.NO_COLOR === undefined && env.TERM !== 'dumb',
-    interactive: stderrIsTTY && columns > 0 && env.TERM !== 'dumb' && !env.CI,
+    interactive: stderrIsTTY && columns > 0 && env.TERM !== 'dumb',
   };
 }
 
