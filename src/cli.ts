@@ -12,6 +12,8 @@ import { VERSION } from './version.js';
 
 export { VERSION };
 
+export const HELP_WIDTH = 80;
+
 export type Invoke = (def: CommandDef, input: ParsedInput, globals: GlobalOptions) => Promise<void>;
 
 /** Commander's attribute name for an option (what `.opts()` keys it by). */
@@ -110,7 +112,9 @@ export function buildProgram(commands: CommandDef[], opts: BuildOptions = {}): C
     .enablePositionalOptions()
     .showSuggestionAfterError(true)
     .helpCommand(true)
-    .exitOverride();
+    .exitOverride()
+    // a fixed width, so that the help rendered at build time (dist/help.txt) is the same text
+    .configureOutput({ getOutHelpWidth: () => HELP_WIDTH, getErrHelpWidth: () => HELP_WIDTH });
   // commands are added in name order below, not with commander's sortSubcommands: its
   // localeCompare initialises a collator that costs ~20 ms of start-up
   for (const g of GLOBAL_OPTIONS) program.addOption(toCommanderOption(g));

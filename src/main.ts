@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { ExitCode, InterruptedError } from './errors.js';
 import { VERSION } from './version.js';
 
@@ -6,6 +7,23 @@ const argv = process.argv.slice(2);
 if (argv.length === 1 && argv[0] === '--version') {
   process.stdout.write(`${VERSION}\n`);
   process.exit(ExitCode.ok);
+}
+// The program's help is rendered from the command tree at build time (dist/help.txt, as the
+// completions and the man page are); without that file the tree renders it below.
+if (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')) {
+  const prebuilt = readPrebuiltHelp();
+  if (prebuilt) {
+    process.stdout.write(prebuilt);
+    process.exit(ExitCode.ok);
+  }
+}
+
+function readPrebuiltHelp(): string | undefined {
+  try {
+    return readFileSync(new URL('./help.txt', import.meta.url), 'utf8') || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const controller = new AbortController();

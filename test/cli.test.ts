@@ -21,6 +21,17 @@ describe('command line', () => {
     }
   });
 
+  it('the prebuilt program help (dist/help.txt) is exactly what the tree renders', async () => {
+    const prebuilt = readFileSync(join(ROOT, 'dist', 'help.txt'), 'utf8');
+    let rendered = '';
+    const program = buildProgram(COMMANDS, { lazy: true });
+    program.configureOutput({ writeOut: (s) => (rendered += s) });
+    program.outputHelp();
+    expect(prebuilt).toBe(rendered);
+    const res = await tsglance(['--help'], { as: 'none' });
+    expect(res.stdout).toBe(prebuilt);
+  });
+
   it('help of one command shows its options (built only when that command is chosen)', async () => {
     const [viaHelp, viaFlag] = await Promise.all([
       tsglance(['help', 'image-list'], { as: 'none' }),
