@@ -106,3 +106,53 @@ export function optionSpecCases(root: CommandModel, indent: string): string[] {
   lines.push(`${indent}*) REPLY=n ;;`);
   return lines;
 }
+
+/**
+ * The body of the loop over the words before the cursor, the same in bash and zsh but for the test
+ * of whether a word is a subcommand of the current node (`isSubcommand`, a shell condition on $w).
+ * It tracks the command path, positional count, `--`, an option waiting for its value, and the
+ * --os-* words the live helper needs.
+ */
+export function walkWords(isSubcommand: string): string {
+  return `    w=\${words[i]}
+    if ((osnext)); then
+      __tsglance_osargs+=("$w")
+      ((keynext)) && __tsglance_keyargs+=("$w")
+      osnext=0 keynext=0
+    fi
+    if [[ $expect == r || ($expect == o && $w != -*) ]]; then
+      expect=''
+      continue
+    fi
+    expect=''
+    if ((ddash)) || [[ $w != -* || $w == - ]]; then
+      if ((!ddash && nargs == 0)) && ${isSubcommand}; then
+        cmdpath=\${cmdpath:+$cmdpath }$w
+        __tsglance_node "$cmdpath"
+      else
+        ((nargs++))
+      fi
+      continue
+    fi
+    if [[ $w == -- ]]; then
+      ddash=1
+      continue
+    fi
+    case $w in
+      --os-*=* | --insecure | -k)
+        __tsglance_osargs+=("$w")
+        [[ $w == *password* || $w == *secret* ]] || __tsglance_keyargs+=("$w")
+        ;;
+      --os-*)
+        __tsglance_osargs+=("$w")
+        __tsglance_keyargs+=("$w")
+        osnext=1
+        [[ $w == *password* || $w == *secret* ]] || keynext=1
+        ;;
+    esac
+    [[ $w == --*=* ]] && continue
+    __tsglance_optspec "$cmdpath" "$w"
+    case $REPLY in
+      r\\ * | o\\ *) expect=\${REPLY%% *} espec=\${REPLY#? } ;;
+    esac`;
+}

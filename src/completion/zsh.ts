@@ -4,7 +4,7 @@
  */
 import type { CommandModel } from './model.js';
 import { offeredOptions } from './model.js';
-import { endpointTest, everyNode, globalWords, kindCode, optionSpecCases, pathKey, splitOffered, sq, KEY_ENV_VARS } from './shared.js';
+import { endpointTest, everyNode, globalWords, kindCode, optionSpecCases, pathKey, splitOffered, sq, walkWords, KEY_ENV_VARS } from './shared.js';
 
 /** One `word:description` entry for _describe (colons in the word escaped). */
 function entry(word: string, description: string): string {
@@ -137,47 +137,7 @@ _tsglance() {
   local cur=\${words[CURRENT]}
   __tsglance_node ''
   for ((i = 2; i < CURRENT; i++)); do
-    w=\${words[i]}
-    if ((osnext)); then
-      __tsglance_osargs+=("$w")
-      ((keynext)) && __tsglance_keyargs+=("$w")
-      osnext=0 keynext=0
-    fi
-    if [[ $expect == r || ($expect == o && $w != -*) ]]; then
-      expect=''
-      continue
-    fi
-    expect=''
-    if ((ddash)) || [[ $w != -* || $w == - ]]; then
-      if ((!ddash && nargs == 0)) && (( \${__tsglance_subs[(I)\${(b)w}:*]} )); then
-        cmdpath=\${cmdpath:+$cmdpath }$w
-        __tsglance_node "$cmdpath"
-      else
-        ((nargs++))
-      fi
-      continue
-    fi
-    if [[ $w == -- ]]; then
-      ddash=1
-      continue
-    fi
-    case $w in
-      --os-*=* | --insecure | -k)
-        __tsglance_osargs+=("$w")
-        [[ $w == *password* || $w == *secret* ]] || __tsglance_keyargs+=("$w")
-        ;;
-      --os-*)
-        __tsglance_osargs+=("$w")
-        __tsglance_keyargs+=("$w")
-        osnext=1
-        [[ $w == *password* || $w == *secret* ]] || keynext=1
-        ;;
-    esac
-    [[ $w == --*=* ]] && continue
-    __tsglance_optspec "$cmdpath" "$w"
-    case $REPLY in
-      r\\ * | o\\ *) expect=\${REPLY%% *} espec=\${REPLY#? } ;;
-    esac
+${walkWords('(( \${__tsglance_subs[(I)\${(b)w}:*]} ))')}
   done
   local parent=\${cmdpath% *}
   [[ $cmdpath == *' '* ]] || parent=''

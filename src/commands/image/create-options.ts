@@ -13,7 +13,9 @@
  */
 import { UsageError } from '../../errors.js';
 import { checkEnum, readOnlyProperties, type JsonSchema } from '../../glance/schema.js';
-import type { OptionDef } from '../types.js';
+import type { GlanceClient } from '../../glance/client.js';
+import type { Deps, OptionDef } from '../types.js';
+import type { DataSource } from './data-source.js';
 import { parseBool } from '../../auth/settings.js';
 
 /** Values TAB offers (glanceclient's built-in schema); the server's schema decides validity. */
@@ -272,4 +274,19 @@ export function requireFormatsForData(fields: Record<string, unknown>, via: '--f
     const hint = via === 'stdin' ? " (a pipe or file on stdin is image data; redirect stdin from /dev/null to create a record without data)" : '';
     throw new UsageError(`Must provide ${names} when using ${via}.${hint}`);
   }
+}
+
+/**
+ * What image-create and image-create-via-import check once they know whether there is image
+ * data, before any request: --size needs data, data needs both formats.
+ */
+export function checkDataRules(parsed: ImageFields, data: DataSource | undefined, size: number | undefined): void {
+  if (size !== undefined && !data) throw new UsageError('--size option should only be provided with --file option or stdin.');
+  if (data) requireFormatsForData(parsed.fields, data.kind === 'file' ? '--file' : 'stdin');
+}
+
+/** The POST /v2/images body, validated against the server's image schema (cached on disk). */
+export async function createBody(client: GlanceClient, parsed: ImageFields, deps: Pick<Deps, 'env' | 'debug'>): Promise<Record<string, unknown>> {
+  const { getSchema } = await import('../../glance/schema.js');
+  return buildCreateBody(parsed, await getSchema(client, 'image', { env: deps.env, debug: deps.debug }));
 }

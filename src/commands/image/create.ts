@@ -36,17 +36,14 @@ export const imageCreate = defineCommand<ImageCreateOptions>({
   },
   async run(opts, deps) {
     const { resolveDataSource } = await import('./data-source.js');
-    const { requireFormatsForData, buildCreateBody } = await import('./create-options.js');
+    const { checkDataRules, createBody } = await import('./create-options.js');
     for (const n of opts.parsed.notices) deps.warn(n);
     const data = await resolveDataSource({ file: opts.file, size: opts.size }, deps.io);
     if (opts.store && !data) throw new UsageError('--store option should only be provided with --file option or stdin.');
-    if (opts.size !== undefined && !data) throw new UsageError('--size option should only be provided with --file option or stdin.');
-    if (data) requireFormatsForData(opts.parsed.fields, data.kind === 'file' ? '--file' : 'stdin');
+    checkDataRules(opts.parsed, data, opts.size);
 
     const client = await deps.glance();
-    const { getSchema } = await import('../../glance/schema.js');
-    const schema = await getSchema(client, 'image', { env: deps.env, debug: deps.debug });
-    const body = buildCreateBody(opts.parsed, schema);
+    const body = await createBody(client, opts.parsed, deps);
     const { printImage } = await import('../../output/image-view.js');
     if (opts.store) {
       const { validateStore } = await import('./transfer.js');

@@ -61,7 +61,7 @@ export const imageCreateViaImport = defineCommand<CreateViaImportOptions>({
   },
   async run(opts, deps) {
     const { resolveDataSource } = await import('../image/data-source.js');
-    const { requireFormatsForData, buildCreateBody } = await import('../image/create-options.js');
+    const { checkDataRules, createBody } = await import('../image/create-options.js');
     for (const n of opts.parsed.notices) deps.warn(n);
 
     // stdin is never probed for a method that takes no data (an idle pipe must not hang the command)
@@ -77,13 +77,10 @@ export const imageCreateViaImport = defineCommand<CreateViaImportOptions>({
       file: data?.kind === 'file' ? data.name : undefined,
       stdin: data?.kind === 'stdin',
     });
-    if (opts.size !== undefined && !data) throw new UsageError('--size option should only be provided with --file option or stdin.');
-    if (data) requireFormatsForData(opts.parsed.fields, data.kind === 'file' ? '--file' : 'stdin');
+    checkDataRules(opts.parsed, data, opts.size);
 
     const client = await deps.glance();
-    const { getSchema } = await import('../../glance/schema.js');
-    const schema = await getSchema(client, 'image', { env: deps.env, debug: deps.debug });
-    const body = buildCreateBody(opts.parsed, schema);
+    const body = await createBody(client, opts.parsed, deps);
     let available: StoreInfo[] | undefined;
     if (request) available = await checkServerSide(client, request);
 
