@@ -4,7 +4,7 @@
  * from the cache file when it is fresh, else from `tsglance __complete` with a hard deadline.
  */
 import type { CommandModel } from './model.js';
-import { endpointTest, everyNode, globalWords, kindCode, optionSpecCases, pathKey, splitOffered, sq, walkWords, KEY_ENV_VARS } from './shared.js';
+import { endpointTest, everyNode, globalWords, kindCode, pathKey, splitOffered, sq, walkWords, optionSpecAndKeyFunctions, KEY_ENV_VARS } from './shared.js';
 
 function nodeCases(root: CommandModel): string[] {
   const lines: string[] = [];
@@ -38,21 +38,7 @@ ${nodeCases(root).join('\n')}
   esac
 }
 
-# __tsglance_optspec PATH WORD: REPLY = n (switch) | r KIND (value) | o KIND (optional value)
-__tsglance_optspec() {
-  case "$1:$2" in
-${optionSpecCases(root, '    ').join('\n')}
-  esac
-}
-
-# __tsglance_key ARGS...: REPLY = the live-value cache key (cksum of the identity, no secrets)
-__tsglance_key() {
-  local m
-  m=$(printf '%s\\n' ${keyVars} "$@" | cksum 2>/dev/null)
-  m=\${m// /-}
-  REPLY=\${m:-0}
-}
-
+${optionSpecAndKeyFunctions(root, keyVars)}
 # __tsglance_live KIND CUR: adds the live values starting with CUR to __tsglance_cands
 __tsglance_live() {
   local kind=$1 cur=$2 file line now v d out cmd

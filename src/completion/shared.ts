@@ -156,3 +156,22 @@ export function walkWords(isSubcommand: string): string {
       r\\ * | o\\ *) expect=\${REPLY%% *} espec=\${REPLY#? } ;;
     esac`;
 }
+
+/** The option-spec lookup and the live-cache key functions, the same shell code in bash and zsh. */
+export function optionSpecAndKeyFunctions(root: CommandModel, keyVars: string): string {
+  return `# __tsglance_optspec PATH WORD: REPLY = n (switch) | r KIND (value) | o KIND (optional value)
+__tsglance_optspec() {
+  case "$1:$2" in
+${optionSpecCases(root, '    ').join('\n')}
+  esac
+}
+
+# __tsglance_key ARGS...: REPLY = the live-value cache key (cksum of the identity, no secrets)
+__tsglance_key() {
+  local m
+  m=$(printf '%s\\n' ${keyVars} "$@" | cksum 2>/dev/null)
+  m=\${m// /-}
+  REPLY=\${m:-0}
+}
+`;
+}

@@ -4,7 +4,7 @@
  */
 import type { CommandModel } from './model.js';
 import { offeredOptions } from './model.js';
-import { endpointTest, everyNode, globalWords, kindCode, optionSpecCases, pathKey, splitOffered, sq, walkWords, KEY_ENV_VARS } from './shared.js';
+import { endpointTest, everyNode, globalWords, kindCode, pathKey, splitOffered, sq, walkWords, optionSpecAndKeyFunctions, KEY_ENV_VARS } from './shared.js';
 
 /** One `word:description` entry for _describe (colons in the word escaped). */
 function entry(word: string, description: string): string {
@@ -58,21 +58,7 @@ ${nodeCases(root).join('\n')}
   esac
 }
 
-# __tsglance_optspec PATH WORD: REPLY = n (switch) | r KIND (value) | o KIND (optional value)
-__tsglance_optspec() {
-  case "$1:$2" in
-${optionSpecCases(root, '    ').join('\n')}
-  esac
-}
-
-# __tsglance_key ARGS...: REPLY = the live-value cache key (cksum of the identity, no secrets)
-__tsglance_key() {
-  local m
-  m=$(printf '%s\\n' ${keyVars} "$@" | cksum 2>/dev/null)
-  m=\${m// /-}
-  REPLY=\${m:-0}
-}
-
+${optionSpecAndKeyFunctions(root, keyVars)}
 # __tsglance_live KIND: fills __tsglance_cands with value:description entries
 __tsglance_live() {
   local kind=$1 file line v d out cmd key
