@@ -136,6 +136,7 @@ export function buildProgram(commands: CommandDef[], opts: BuildOptions = {}): C
       }
       parent = group;
     }
+    if (def.groupSummary && parent !== program) parent.description(def.groupSummary);
     const cmd = parent
       .command(words[words.length - 1], def.hidden ? { hidden: true } : {})
       .description(def.summary)

@@ -58,6 +58,8 @@ export interface ParsedInput {
 export interface CommandDef<O = unknown> {
   /** one word ('image-list') or a path of words for nested commands ('glance-cache-manage list-cached') */
   name: string;
+  /** for a nested command: the one-line summary of its group, shown in the parent's help */
+  groupSummary?: string;
   summary: string;
   description?: string;
   args?: ArgDef[];

@@ -94,6 +94,7 @@ async function printFound(deps: Deps, what: 'cached' | 'queued', count: number, 
 
 const listCached = defineCommand<ManageOptions>({
   name: `${GROUP} list-cached`,
+  groupSummary: "The legacy tool's cache commands, for one glance-api node or several (-H/--url).",
   summary: 'List all images currently cached (per node).',
   options: MANAGE_OPTIONS,
   examples: [
