@@ -4,7 +4,7 @@
  */
 import { loadCloud } from './auth/clouds.js';
 import { AuthSession } from './auth/session.js';
-import { resolveAuthSettings, type AuthSettings, type Env } from './auth/settings.js';
+import { MissingPasswordError, resolveAuthSettings, type AuthSettings, type Env } from './auth/settings.js';
 import { openTokenStore } from './auth/token-store.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Deps, GlobalOptions } from './commands/types.js';
@@ -12,6 +12,7 @@ import { GlanceClient } from './glance/client.js';
 import { HttpClient } from './http.js';
 import { Output } from './output/format.js';
 import type { IO } from './output/io.js';
+import { askSecret, canAsk } from './output/prompt.js';
 
 export interface DepsInit {
   io: IO;
@@ -23,10 +24,18 @@ export interface DepsInit {
   dispatcher?: unknown;
 }
 
-export async function resolveSettings(globals: GlobalOptions, env: Env): Promise<AuthSettings> {
+export async function resolveSettings(globals: GlobalOptions, env: Env, io?: IO): Promise<AuthSettings> {
   const cloudName = globals.osCloud ?? env.OS_CLOUD;
   const cloud = cloudName ? await loadCloud(cloudName, env) : undefined;
-  return resolveAuthSettings(globals, env, cloud);
+  try {
+    return resolveAuthSettings(globals, env, cloud);
+  } catch (err) {
+    // at a terminal, ask for the password like glanceclient ("OS Password: "); never elsewhere
+    if (!(err instanceof MissingPasswordError) || !io || !canAsk(io)) throw err;
+    const password = await askSecret(io, 'OS Password: ');
+    if (!password) throw err;
+    return resolveAuthSettings({ ...globals, osPassword: password }, env, cloud);
+  }
 }
 
 export interface Resources {
@@ -54,7 +63,7 @@ export function createDeps(init: DepsInit): Resources {
     warn: (line) => io.stderr.write(`${line}\n`),
     glance: () => {
       client ??= (async () => {
-        const settings = await resolveSettings(globals, env);
+        const settings = await resolveSettings(globals, env, io);
         http = new HttpClient({
           timeout: settings.timeout,
           insecure: settings.insecure,

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tsglance as run, uniqueName, type RunOpts } from './helpers/run.js';
+import { tsglance as run, uniqueName, viaPty, type RunOpts } from './helpers/run.js';
 import { issueToken, rest, stackEnv, stackState } from './helpers/stack.js';
 
 // token requests are what these tests count: no token cache between runs
@@ -156,6 +156,20 @@ describe('bad settings: one line naming what to set', () => {
       expect(tokenPosts()).toBe(before);
     });
   }
+
+  it('at a terminal a missing password is asked for, without echo (as glanceclient does)', async () => {
+    const res = await viaPty(['image-list', '-f', 'value', '-c', 'id'], {
+      env: { OS_PASSWORD: undefined, OS_NO_CACHE: '1' },
+      prompt: 'OS Password: ',
+      answer: admin.OS_PASSWORD,
+    });
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain('OS Password: ');
+    expect(res.stdout).not.toContain(admin.OS_PASSWORD);
+    const wrong = await viaPty(['image-list'], { env: { OS_PASSWORD: undefined, OS_NO_CACHE: '1' }, prompt: 'OS Password: ', answer: 'nope' });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stdout).toContain("rejected user 'admin' (HTTP 401)");
+  });
 
   it('wrong password', async () => {
     const res = await tsglance(['image-list'], { env: { OS_PASSWORD: 'wrong' } });

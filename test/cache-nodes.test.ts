@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataFile, deleteImages, glanceImage } from './helpers/fixtures.js';
-import { cleanEnv, glance, tsglance, uniqueName, type RunResult } from './helpers/run.js';
+import { cleanEnv, glance, tsglance, uniqueName, type RunResult, viaPty } from './helpers/run.js';
 import { issueToken, rest, stackEnv, stackState } from './helpers/stack.js';
 
 const env = stackEnv('admin');
@@ -211,38 +211,12 @@ describe('refusals and errors', () => {
   });
 
   it('on a terminal it asks "[y/N]" on stderr: "n" changes nothing, "y" deletes', async () => {
-    const viaPty = (answer: string, args: string[]) =>
-      new Promise<RunResult>((resolve, reject) => {
-        const script = [
-          'import os, pty, sys, select, time',
-          'pid, fd = pty.fork()',
-          'if pid == 0: os.execvp(sys.argv[2], sys.argv[2:])',
-          "out, sent, end = b'', False, time.time() + 60",
-          'while time.time() < end:',
-          '    r, _, _ = select.select([fd], [], [], 0.2)',
-          '    if r:',
-          '        try: chunk = os.read(fd, 4096)',
-          '        except OSError: break',
-          '        if not chunk: break',
-          '        out += chunk',
-          "    if not sent and b'[y/N] ' in out: os.write(fd, sys.argv[1].encode() + b'\\n'); sent = True",
-          '_, status = os.waitpid(pid, 0)',
-          'sys.stdout.write(out.decode())',
-          'sys.exit(os.waitstatus_to_exitcode(status))',
-        ].join('\n');
-        const child = spawn('/usr/bin/python3', ['-c', script, answer, process.execPath, join(process.cwd(), 'bin', 'tsglance'), ...args], {
-          env: cleanEnv({ as: 'admin' }),
-        });
-        let stdout = '';
-        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-        child.on('error', reject);
-        child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr: '', ms: 0 }));
-      });
-    const no = await viaPty('n', ['glance-cache-manage', '--url', B, 'delete-cached-image', `${suite}-x`]);
+    const ask = (answer: string, args: string[]) => viaPty(args, { as: 'admin', prompt: '[y/N] ', answer });
+    const no = await ask('n', ['glance-cache-manage', '--url', B, 'delete-cached-image', `${suite}-x`]);
     expect(no.code).toBe(0);
     expect(no.stdout).toContain(`Delete cached image ${x}? [y/N] n`);
     expect((await cachedOn(B)).map((c) => c.id)).toEqual([x]);
-    const yes = await viaPty('y', ['glance-cache-manage', '--url', B, '-v', 'delete-cached-image', x]);
+    const yes = await ask('y', ['glance-cache-manage', '--url', B, '-v', 'delete-cached-image', x]);
     expect(yes.code).toBe(0);
     expect(yes.stdout).toContain(`Deleted cached image ${x}`);
     expect(await stateB()).toEqual({ cached: [], queued: [] });

@@ -8,6 +8,14 @@ import type { CloudConfig } from './clouds.js';
 
 export type AuthType = 'password' | 'token' | 'v3applicationcredential';
 
+/** The one missing setting a terminal can supply: the caller may ask for it (as glanceclient does). */
+export class MissingPasswordError extends ConfigError {
+  constructor() {
+    super('Missing password: set OS_PASSWORD (or --os-password)');
+    this.name = 'MissingPasswordError';
+  }
+}
+
 export interface AuthSettings {
   authType: AuthType;
   authUrl?: string;
@@ -279,7 +287,7 @@ function validate(s: AuthSettings): void {
   switch (s.authType) {
     case 'password':
       user(' (--os-username/--os-user-id)');
-      if (!s.password) throw new ConfigError('Missing password: set OS_PASSWORD (or --os-password)');
+      if (!s.password) throw new MissingPasswordError();
       project();
       return;
     case 'token':

@@ -108,3 +108,34 @@ export async function expectSameAsGlance(args: string[], opts: RunOpts = {}): Pr
   expect(ours.stdout).toBe(theirs.stdout);
   return ours;
 }
+
+/**
+ * Run tsglance on a pseudo-terminal (stdin, stdout and stderr all the pty, as at an operator's
+ * shell); when `prompt` appears in its output, type `answer` and Enter. stdout is everything the
+ * terminal showed; there is no separate stderr.
+ */
+export function viaPty(args: string[], opts: RunOpts & { prompt: string; answer: string }): Promise<RunResult> {
+  const driver = [
+    'import os, pty, sys, select, time',
+    'pid, fd = pty.fork()',
+    'if pid == 0: os.execvp(sys.argv[3], sys.argv[3:])',
+    "out, sent, end = b'', False, time.time() + 60",
+    'while time.time() < end:',
+    '    r, _, _ = select.select([fd], [], [], 0.2)',
+    '    if r:',
+    '        try: chunk = os.read(fd, 4096)',
+    '        except OSError: break',
+    '        if not chunk: break',
+    '        out += chunk',
+    "    if not sent and sys.argv[1].encode() in out: os.write(fd, sys.argv[2].encode() + b'\\r'); sent = True",
+    '_, status = os.waitpid(pid, 0)',
+    'sys.stdout.write(out.decode())',
+    'sys.exit(os.waitstatus_to_exitcode(status))',
+  ].join('\n');
+  const child = spawn('/usr/bin/python3', ['-c', driver, opts.prompt, opts.answer, process.execPath, BIN, ...args], {
+    env: cleanEnv(opts),
+    cwd: opts.cwd ?? ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return collect(child, opts.timeoutMs);
+}

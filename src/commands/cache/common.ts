@@ -13,6 +13,9 @@ import {
   type CacheBackend,
 } from '../../glance/cache.js';
 import type { IO } from '../../output/io.js';
+import { canAsk } from '../../output/prompt.js';
+
+export { confirm } from '../../output/prompt.js';
 import type { Deps, OptionDef } from '../types.js';
 
 export const DEFAULT_PORT = 9292;
@@ -117,40 +120,9 @@ export function onNodes(nodes: string[]): string {
   return nodes.length > 1 ? ` on ${nodes.length} nodes (${nodes.join(', ')})` : '';
 }
 
-/**
- * Before any request: a command that must be confirmed can only ask where stdin and stderr are
- * terminals; anywhere else (cron, pipes, CI) it refuses in one line instead of waiting for input.
- */
-export function canAsk(io: IO): boolean {
-  return io.stdinIsTTY && io.stderrIsTTY && !io.stdinClosed;
-}
-
 export function refuseWithoutTty(io: IO, force: boolean, action: string): void {
   if (force || canAsk(io)) return;
   throw new UsageError(`Refusing to ${action} without confirmation: no terminal to ask on; add -f/--force.`);
-}
-
-/** "<question> [y/N] " on stderr; y/yes (any case) is yes, anything else (or EOF) is no. */
-export async function confirm(io: IO, question: string, signal: AbortSignal): Promise<boolean> {
-  const { createInterface } = await import('node:readline');
-  io.stderr.write(`${question} [y/N] `);
-  const rl = createInterface({ input: io.stdin, terminal: false });
-  let onAbort: (() => void) | undefined;
-  try {
-    const answer = await new Promise<string | undefined>((resolve, reject) => {
-      rl.once('line', resolve);
-      rl.once('close', () => resolve(undefined));
-      onAbort = () => reject(signal.reason);
-      if (signal.aborted) onAbort();
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
-    if (answer === undefined) io.stderr.write('\n');
-    return ['y', 'yes'].includes((answer ?? '').replace(/\r$/, '').toLowerCase());
-  } finally {
-    if (onAbort) signal.removeEventListener('abort', onAbort);
-    rl.close();
-    io.stdin.pause();
-  }
 }
 
 /**
