@@ -3,7 +3,7 @@ import { findImage } from '../../glance/images.js';
 import { addLocation } from '../../glance/locations.js';
 import { parseJsonObject, requireFlag } from '../misc/inputs.js';
 import { defineCommand } from '../types.js';
-import { printImageDict } from './common.js';
+import { METADATA_OPTION, printImageDict } from './common.js';
 
 export interface LocationAddOptions {
   image: string;
@@ -19,11 +19,7 @@ export const locationAdd = defineCommand<LocationAddOptions>({
   args: [{ name: 'IMAGE_ID', description: 'Image to which the location is to be added (name or ID).', complete: 'images' }],
   options: [
     { flags: '--url <URL>', description: 'URL of location to add. Required.' },
-    {
-      flags: '--metadata <STRING>',
-      description: 'Metadata associated with the location. Must be a valid JSON object (default: {})',
-      default: '{}',
-    },
+    METADATA_OPTION,
     { flags: '--checksum <STRING>', description: 'md5 checksum of image contents' },
     { flags: '--hash-algo <STRING>', description: 'Multihash algorithm' },
     { flags: '--hash-value <STRING>', description: 'Multihash value' },

@@ -2,7 +2,7 @@ import { findImage } from '../../glance/images.js';
 import { updateLocation } from '../../glance/locations.js';
 import { parseJsonObject, requireFlag } from '../misc/inputs.js';
 import { defineCommand } from '../types.js';
-import { printImageDict } from './common.js';
+import { METADATA_OPTION, printImageDict } from './common.js';
 
 export const locationUpdate = defineCommand<{ image: string; url: string; metadata: Record<string, unknown> }>({
   name: 'location-update',
@@ -10,11 +10,7 @@ export const locationUpdate = defineCommand<{ image: string; url: string; metada
   args: [{ name: 'IMAGE_ID', description: 'Image whose location is to be updated (name or ID).', complete: 'images' }],
   options: [
     { flags: '--url <URL>', description: 'URL of location to update. Required.' },
-    {
-      flags: '--metadata <STRING>',
-      description: 'Metadata associated with the location. Must be a valid JSON object (default: {})',
-      default: '{}',
-    },
+    METADATA_OPTION,
   ],
   parse: ({ args, flags }) => ({
     image: args[0] as string,
