@@ -113,7 +113,7 @@ describe('web-download', () => {
   it('an unknown store or method is refused before the image is created', async () => {
     const name = uniqueName('wd-badstore');
     const res = await tsglance([...base(name), '--import-method', 'web-download', '--uri', `${WEB_URL}/${rawName}`, '--stores', 'dcn0,nope']);
-    expect(res.code).toBe(1);
+    expect(res.code).toBe(2);
     expect(res.stderr).toContain("Store 'nope' is not valid for this cloud. Valid values can be retrieved with stores-info command.");
     const bad = await tsglance([...base(name), '--import-method', 'magic-import', '--uri', `${WEB_URL}/${rawName}`]);
     expect(bad.stderr).toContain("Import method 'magic-import' is not valid for this cloud. Valid values can be retrieved with import-info command.");

@@ -4,7 +4,7 @@
  * DELETE /v2/stores/{store}/{id}, GET /v2/images/{id}/tasks, and the per-store state of an
  * import as the image record and its task show it. No output here: the watch view renders it.
  */
-import { CliError } from '../errors.js';
+import { CliError, UsageError } from '../errors.js';
 import { HttpError } from '../http.js';
 import type { GlanceClient } from './client.js';
 import type { Image } from './images.js';
@@ -33,11 +33,11 @@ export async function importMethods(client: GlanceClient): Promise<string[]> {
   return info['import-methods']?.value ?? [];
 }
 
-/** glanceclient's check: the method must be one /v2/info/import lists. */
+/** glanceclient's check: the method must be one /v2/info/import lists (a usage mistake: exit 2). */
 export async function checkImportMethod(client: GlanceClient, method: string): Promise<void> {
   const methods = await importMethods(client);
   if (!methods.includes(method)) {
-    throw new CliError(
+    throw new UsageError(
       `Import method '${method}' is not valid for this cloud. Valid values can be retrieved with import-info command.`,
     );
   }
@@ -56,12 +56,12 @@ export async function enabledStores(client: GlanceClient): Promise<StoreInfo[] |
   }
 }
 
-/** Each store must be one /v2/info/stores lists (glanceclient's _validate_backend message). */
+/** Each store must be one /v2/info/stores lists (glanceclient's _validate_backend message; exit 2). */
 export function checkStoresIn(available: StoreInfo[] | undefined, stores: string[]): void {
   if (!available) return;
   for (const s of stores) {
     if (!available.some((a) => a.id === s)) {
-      throw new CliError(
+      throw new UsageError(
         `Store '${s}' is not valid for this cloud. Valid values can be retrieved with stores-info command.`,
       );
     }

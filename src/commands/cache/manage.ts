@@ -168,17 +168,20 @@ function imageCommand(
       refuseWithoutTty(deps.io, opts.force, `${text.refuse} ${arg}`);
       const client = await deps.glance();
       let id: string;
+      const nodes = await resolveNodes(client, opts.nodes);
       if (action === 'queue') {
         // the legacy middleware queues any string (even a missing image); check first
         const image = await findImage(client, arg);
         if (image.status !== 'active') {
+          // only when the nodes let us manage their cache is that the reason (else it is theirs: 403)
+          const allowed = await eachNode(nodes, async (node) => (await backendFor(client, node, opts.api)).listQueued());
+          if (reportFailures(deps, allowed)) return ExitCode.error;
           throw new CliError(`Image ${image.id} is ${image.status}, not active: only active images can be queued for caching.`);
         }
         id = image.id;
       } else {
         id = await resolveImageId(client, arg);
       }
-      const nodes = await resolveNodes(client, opts.nodes);
       if (!opts.force && !(await confirm(deps.io, `${text.ask(id)}${onNodes(nodes)}?`, deps.signal))) return ExitCode.ok;
       const results = await eachNode(nodes, async (node) => {
         const backend = await backendFor(client, node, opts.api);

@@ -264,10 +264,10 @@ export function buildCreateBody(parsed: ImageFields, schema: JsonSchema): Record
 }
 
 /**
- * glanceclient's rule: with image data, both formats must be given. `via` names the data source
- * in the message ('--file' or 'stdin').
+ * glanceclient's on_data_require_fields: data (or a source Glance fetches it from) needs both
+ * formats. `via` names where it comes from: --file, stdin, --uri, or an import method.
  */
-export function requireFormatsForData(fields: Record<string, unknown>, via: '--file' | 'stdin'): void {
+export function requireFormatsForData(fields: Record<string, unknown>, via: string): void {
   const missing = ['container_format', 'disk_format'].filter((k) => fields[k] === undefined || fields[k] === null);
   if (missing.length) {
     const names = missing.map((k) => `--${k.replace(/_/g, '-')}`).join(', ');

@@ -61,7 +61,7 @@ export const imageCreateViaImport = defineCommand<CreateViaImportOptions>({
   },
   async run(opts, deps) {
     const { resolveDataSource } = await import('../image/data-source.js');
-    const { checkDataRules, createBody } = await import('../image/create-options.js');
+    const { checkDataRules, createBody, requireFormatsForData } = await import('../image/create-options.js');
     for (const n of opts.parsed.notices) deps.warn(n);
 
     // stdin is never probed for a method that takes no data (an idle pipe must not hang the command)
@@ -78,6 +78,11 @@ export const imageCreateViaImport = defineCommand<CreateViaImportOptions>({
       stdin: data?.kind === 'stdin',
     });
     checkDataRules(opts.parsed, data, opts.size);
+    // Glance refuses to import an image without both formats (409): say so before creating it
+    if (request?.method === 'web-download') requireFormatsForData(opts.parsed.fields, '--uri');
+    else if (request && request.method !== 'glance-direct') {
+      requireFormatsForData(opts.parsed.fields, `--import-method ${request.method}`);
+    }
 
     const client = await deps.glance();
     const body = await createBody(client, opts.parsed, deps);

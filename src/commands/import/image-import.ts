@@ -7,6 +7,7 @@ import { findImage, getImage } from '../../glance/images.js';
 import { startImport, targetStores, type ImportRequest } from '../../glance/import.js';
 import { printImage } from '../../output/image-view.js';
 import { defineCommand } from '../types.js';
+import { callerOwns } from './ownership.js';
 import { checkServerSide, importFlags, importMethodOption, importRequestFromFlags, IMPORT_TARGET_OPTIONS } from './rules.js';
 import { parseWatchFlags, shouldWatch, watchImport, WATCH_OPTIONS, type WatchFlags } from './watch-loop.js';
 
@@ -59,14 +60,17 @@ export const imageImport = defineCommand<ImageImportOptions>({
     const client = await deps.glance();
     const available = await checkServerSide(client, opts.request);
     const image = await findImage(client, opts.image);
-    checkImageForImport(image, opts.request.method);
+    // the image's state speaks for the server only when the caller owns it (Glance checks
+    // permission first; anyone else gets the server's own answer)
+    const owned = await callerOwns(client, image);
+    if (owned) checkImageForImport(image, opts.request.method);
     const stores = targetStores(opts.request, available, image);
-    if (opts.request.method === 'copy-image' && opts.request.stores) {
+    if (owned && opts.request.method === 'copy-image' && opts.request.stores) {
       const have = (image.stores ?? '').split(',');
       const already = opts.request.stores.filter((s) => have.includes(s));
       if (already.length) throw new CliError(`Image ${image.id} is already in store ${already.join(', ')}.`);
     }
-    if (opts.request.method === 'copy-image' && opts.request.allStores && stores.length === 0) {
+    if (owned && opts.request.method === 'copy-image' && opts.request.allStores && stores.length === 0) {
       deps.warn(`Image ${image.id} is already in every store; nothing to copy.`);
     }
     await startImport(client, image.id, opts.request);

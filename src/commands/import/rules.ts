@@ -3,10 +3,10 @@
  * order of checks from glanceclient/v2/shell.py), all checked before any request that changes
  * anything. The two GETs a rule needs (/v2/info/import, /v2/info/stores) are in checkServerSide.
  */
-import { CliError, UsageError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 import type { GlanceClient } from '../../glance/client.js';
 import { isUuid } from '../../glance/images.js';
-import { checkImportMethod, checkStoresIn, enabledStores, type ImportRequest } from '../../glance/import.js';
+import { checkImportMethod, checkStoresIn, enabledStores, splitStores, type ImportRequest } from '../../glance/import.js';
 import type { StoreInfo } from '../../glance/info.js';
 import type { OptionDef } from '../types.js';
 
@@ -96,10 +96,8 @@ export function storeChoice(f: ImportFlags): Pick<ImportRequest, 'store' | 'stor
   }
   if (f.store) return { store: f.store };
   if (f.stores) {
-    const stores = f.stores
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
+    // a store named twice is imported to once (Glance would write it twice, or refuse)
+    const stores = [...new Set(splitStores(f.stores))];
     if (!stores.length) throw new UsageError('--stores needs at least one store name');
     return { stores };
   }
@@ -227,7 +225,7 @@ export async function checkServerSide(client: GlanceClient, req: ImportRequest):
   const available = await enabledStores(client);
   checkStoresIn(available, [...(req.store ? [req.store] : []), ...(req.stores ?? [])]);
   if ((req.stores || req.allStores) && !available) {
-    throw new CliError('Multi Backend support is not enabled: --stores and --all-stores need a multi-store Glance.');
+    throw new UsageError('Multi Backend support is not enabled: --stores and --all-stores need a multi-store Glance.');
   }
   await checkImportMethod(client, req.method);
   return available;
