@@ -4,13 +4,13 @@
 # /usr/share/bash-completion/completions/tsglance), or: source <(tsglance completion bash)
 
 # the global options, accepted before and after the command
-__tsglance_g='--column --debug --format --insecure --no-token-cache --os-application-credential-id --os-application-credential-name --os-application-credential-secret --os-auth-type --os-auth-url --os-cacert --os-cert --os-cloud --os-image-api-version --os-image-url --os-interface --os-key --os-password --os-project-domain-id --os-project-domain-name --os-project-id --os-project-name --os-region-name --os-token --os-user-domain-id --os-user-domain-name --os-user-id --os-username --timeout --verbose'
+__tsglance_g='--column --debug --fit-width --format --insecure --max-width --no-token-cache --noindent --os-application-credential-id --os-application-credential-name --os-application-credential-secret --os-auth-type --os-auth-url --os-cacert --os-cert --os-cloud --os-image-api-version --os-image-url --os-interface --os-key --os-password --os-project-domain-id --os-project-domain-name --os-project-id --os-project-name --os-region-name --os-token --os-user-domain-id --os-user-domain-name --os-user-id --os-username --sort-column --timeout --verbose'
 
 # __tsglance_node PATH: the subcommands, offered options and argument kinds of a command
 __tsglance_node() {
   __tsglance_subs='' __tsglance_opts='' __tsglance_argk=() __tsglance_argv=0
   case $1 in
-    '') __tsglance_subs='add-location cache-clear cache-delete cache-list cache-queue completion explain glance-cache-manage help image-create image-create-via-import image-deactivate image-delete image-download image-import image-list image-reactivate image-show image-stage image-tag-delete image-tag-update image-tasks image-update image-upload image-watch import-info location-add location-delete location-list location-update md-namespace-create md-namespace-delete md-namespace-import md-namespace-list md-namespace-objects-delete md-namespace-properties-delete md-namespace-resource-type-list md-namespace-show md-namespace-tags-delete md-namespace-update md-object-create md-object-delete md-object-list md-object-property-show md-object-show md-object-update md-property-create md-property-delete md-property-list md-property-show md-property-update md-resource-type-associate md-resource-type-deassociate md-resource-type-list md-tag-create md-tag-create-multiple md-tag-delete md-tag-list md-tag-show md-tag-update member-create member-delete member-get member-list member-update stores-delete stores-info task-create task-list task-show token-cache usage'; __tsglance_opts='--column --debug --format --help --insecure --no-token-cache --os-application-credential-id --os-application-credential-name --os-application-credential-secret --os-auth-type --os-auth-url --os-cacert --os-cert --os-cloud --os-image-api-version --os-image-url --os-interface --os-key --os-password --os-project-domain-id --os-project-domain-name --os-project-id --os-project-name --os-region-name --os-token --os-user-domain-id --os-user-domain-name --os-user-id --os-username --timeout --verbose --version' ;;
+    '') __tsglance_subs='add-location cache-clear cache-delete cache-list cache-queue completion explain glance-cache-manage help image-create image-create-via-import image-deactivate image-delete image-download image-import image-list image-reactivate image-show image-stage image-tag-delete image-tag-update image-tasks image-update image-upload image-watch import-info location-add location-delete location-list location-update md-namespace-create md-namespace-delete md-namespace-import md-namespace-list md-namespace-objects-delete md-namespace-properties-delete md-namespace-resource-type-list md-namespace-show md-namespace-tags-delete md-namespace-update md-object-create md-object-delete md-object-list md-object-property-show md-object-show md-object-update md-property-create md-property-delete md-property-list md-property-show md-property-update md-resource-type-associate md-resource-type-deassociate md-resource-type-list md-tag-create md-tag-create-multiple md-tag-delete md-tag-list md-tag-show md-tag-update member-create member-delete member-get member-list member-update stores-delete stores-info task-create task-list task-show token-cache usage'; __tsglance_opts='--column --debug --fit-width --format --help --insecure --max-width --no-token-cache --noindent --os-application-credential-id --os-application-credential-name --os-application-credential-secret --os-auth-type --os-auth-url --os-cacert --os-cert --os-cloud --os-image-api-version --os-image-url --os-interface --os-key --os-password --os-project-domain-id --os-project-domain-name --os-project-id --os-project-name --os-region-name --os-token --os-user-domain-id --os-user-domain-name --os-user-id --os-username --sort-column --timeout --verbose --version' ;;
     'add-location') __tsglance_opts="$__tsglance_g "'--help --url --validation-data'; __tsglance_argk=('l images') ;;
     'cache-clear') __tsglance_opts="$__tsglance_g "'--help --host --port --target --url' ;;
     'cache-delete') __tsglance_opts="$__tsglance_g "'--help --host --port --url'; __tsglance_argk=('l images'); __tsglance_argv=1 ;;
@@ -344,7 +344,8 @@ __tsglance_optspec() {
     'task-list:--type') REPLY='r -' ;;
     'task-list:--status') REPLY='r -' ;;
     *:--column) REPLY='r -' ;;
-    *:--format) REPLY='r v table json yaml value' ;;
+    *:--format) REPLY='r v table json yaml csv value' ;;
+    *:--max-width) REPLY='r -' ;;
     *:--os-application-credential-id) REPLY='r -' ;;
     *:--os-application-credential-name) REPLY='r -' ;;
     *:--os-application-credential-secret) REPLY='r -' ;;
@@ -377,9 +378,10 @@ __tsglance_optspec() {
     *:--os-user-id) REPLY='r -' ;;
     *:--os-user-name) REPLY='r -' ;;
     *:--os-username) REPLY='r -' ;;
+    *:--sort-column) REPLY='r -' ;;
     *:--timeout) REPLY='r -' ;;
     *:-c) REPLY='r -' ;;
-    *:-f) REPLY='r v table json yaml value' ;;
+    *:-f) REPLY='r v table json yaml csv value' ;;
     *) REPLY=n ;;
   esac
 }

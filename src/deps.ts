@@ -10,7 +10,7 @@ import { systemClock, type Clock } from './clock.js';
 import type { Deps, GlobalOptions } from './commands/types.js';
 import { GlanceClient } from './glance/client.js';
 import { HttpClient } from './http.js';
-import { Output } from './output/format.js';
+import { Output, type OutputOptions } from './output/format.js';
 import type { IO } from './output/io.js';
 import { askSecret, canAsk } from './output/prompt.js';
 
@@ -38,6 +38,22 @@ export async function resolveSettings(globals: GlobalOptions, env: Env, io?: IO)
   }
 }
 
+/**
+ * The formatter's options from the global flags. A table is fitted to --max-width N (0: not at all),
+ * else with --fit-width or TSGLANCE_FIT_WIDTH=1 to stdout's terminal width (off a terminal: as is).
+ */
+export function outputOptions(globals: GlobalOptions, env: Env, io: IO): OutputOptions {
+  const fit = globals.fitWidth || /^(1|true|yes)$/i.test(env.TSGLANCE_FIT_WIDTH ?? '');
+  const width = globals.maxWidth !== undefined ? globals.maxWidth : fit ? io.stdoutColumns : undefined;
+  return {
+    format: globals.format ?? 'table',
+    columns: globals.column ?? [],
+    sortColumns: globals.sortColumn ?? [],
+    noIndent: !!globals.noindent,
+    tableWidth: width || undefined,
+  };
+}
+
 export interface Resources {
   deps: Deps;
   /** release sockets so the process can exit at once */
@@ -58,7 +74,7 @@ export function createDeps(init: DepsInit): Resources {
     clock,
     globals,
     signal,
-    output: new Output(io, { format: globals.format ?? 'table', columns: globals.column ?? [] }),
+    output: new Output(io, outputOptions(globals, env, io)),
     debug,
     warn: (line) => io.stderr.write(`${line}\n`),
     glance: () => {

@@ -80,6 +80,18 @@ export const GLOBAL_OPTIONS: OptionDef[] = [
     complete: { values: FORMATS },
   },
   { flags: '-c, --column <COLUMN>', description: 'Show only this column (repeatable).', repeatable: true },
+  {
+    flags: '--sort-column <COLUMN>',
+    description: 'Sort list rows by this column (repeatable; the first one given sorts first).',
+    repeatable: true,
+  },
+  { flags: '--noindent', description: 'JSON on one line (-f json).' },
+  { flags: '--max-width <N>', description: 'Fit tables in N columns, wrapping cells (0: no limit).', type: 'int' },
+  {
+    flags: '--fit-width',
+    description: 'Fit tables to the terminal width, wrapping cells.',
+    env: 'TSGLANCE_FIT_WIDTH',
+  },
   { flags: '-v, --verbose', description: 'More columns (image-list, image-tasks) and messages.' },
   { flags: '-d, --debug', description: 'Log HTTP requests (secrets redacted) and show stack traces.' },
 ];

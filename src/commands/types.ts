@@ -78,6 +78,10 @@ export interface GlobalOptions extends AuthFlags {
   verbose?: boolean;
   format?: Format;
   column?: string[];
+  sortColumn?: string[];
+  noindent?: boolean;
+  maxWidth?: number;
+  fitWidth?: boolean;
   /** commander's --no-token-cache gives tokenCache === false */
   tokenCache?: boolean;
 }

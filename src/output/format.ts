@@ -1,19 +1,26 @@
 /**
  * The formatter layer: commands hand over a record (Property/Value) or columns + rows, and get
- * table (glanceclient's shapes), json, yaml or value output, with -c column selection, for free.
+ * table (glanceclient's shapes), json, yaml, csv or value output, with -c column selection,
+ * --sort-column and --max-width/--fit-width (python-openstackclient's habits), for free.
  */
 import { UsageError } from '../errors.js';
 import { writeOut, type IO } from './io.js';
 import { renderPrettyTable, type Align } from './prettytable.js';
 import { pyJsonDumps, pyStr } from './python.js';
 
-export const FORMATS = ['table', 'json', 'yaml', 'value'] as const;
+export const FORMATS = ['table', 'json', 'yaml', 'csv', 'value'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface OutputOptions {
   format: Format;
   /** -c/--column selections, in the order given */
   columns: string[];
+  /** --sort-column: list rows sorted by these columns, the first one given first */
+  sortColumns?: string[];
+  /** --noindent: JSON on one line */
+  noIndent?: boolean;
+  /** --max-width / --fit-width: a table is wrapped to fit this many columns; undefined: as glanceclient */
+  tableWidth?: number;
 }
 
 export interface Column<T = Record<string, unknown>> {
@@ -53,6 +60,33 @@ function valueText(value: unknown): string {
   return String(value);
 }
 
+/**
+ * One RFC 4180 field, quoted as python-openstackclient's csv (QUOTE_NONNUMERIC): numbers and
+ * booleans bare, everything else in double quotes with quotes doubled.
+ */
+function csvField(value: unknown): string {
+  if (typeof value === 'number' || typeof value === 'boolean') return valueText(value);
+  return `"${valueText(value).replace(/"/g, '""')}"`;
+}
+
+/** RFC 4180: a header record, then one record per row, each ended by CRLF. */
+function csvText(header: string[], rows: unknown[][]): string {
+  return [header, ...rows].map((r) => r.map(csvField).join(',') + '\r\n').join('');
+}
+
+/** Sort order of raw values: numbers, booleans, strings (by code unit), anything else as JSON; missing ones last. */
+function compareValues(a: unknown, b: unknown): number {
+  const rank = (v: unknown) => (v === null || v === undefined ? 4 : typeof v === 'number' ? 0 : typeof v === 'boolean' ? 1 : typeof v === 'string' ? 2 : 3);
+  const ra = rank(a);
+  const rb = rank(b);
+  if (ra !== rb) return ra - rb;
+  if (ra === 4) return 0;
+  if (ra < 2) return Number(a) - Number(b);
+  const sa = ra === 2 ? (a as string) : JSON.stringify(a);
+  const sb = rb === 2 ? (b as string) : JSON.stringify(b);
+  return sa < sb ? -1 : sa > sb ? 1 : 0;
+}
+
 export class Output {
   constructor(
     private readonly io: IO,
@@ -61,6 +95,23 @@ export class Output {
 
   get format(): Format {
     return this.options.format;
+  }
+
+  private json(value: unknown): string {
+    return this.options.noIndent ? JSON.stringify(value) : JSON.stringify(value, null, 2);
+  }
+
+  /** --sort-column: a stable sort on the raw values, in every format (as python-openstackclient). */
+  private sortRows<T extends Record<string, unknown>>(columns: Column<T>[], rows: T[]): T[] {
+    const keys = (this.options.sortColumns ?? []).map((c) => findColumn(columns, rows, c).key);
+    if (!keys.length) return rows;
+    return [...rows].sort((a, b) => {
+      for (const k of keys) {
+        const d = compareValues(a[k], b[k]);
+        if (d) return d;
+      }
+      return 0;
+    });
   }
 
   async write(text: string): Promise<void> {
@@ -82,11 +133,15 @@ export class Output {
     switch (this.options.format) {
       case 'json': {
         const keys = this.selectKeys(Object.keys(data));
-        return this.write(JSON.stringify(Object.fromEntries(keys.map((k) => [k, data[k]])), null, 2));
+        return this.write(this.json(Object.fromEntries(keys.map((k) => [k, data[k]]))));
       }
       case 'yaml': {
         const keys = this.selectKeys(Object.keys(data));
         return this.write(await toYaml(Object.fromEntries(keys.map((k) => [k, data[k]]))));
+      }
+      case 'csv': {
+        const keys = this.selectKeys(Object.keys(shown).sort());
+        return this.write(csvText(['Property', 'Value'], keys.map((k) => [k, shown[k]])));
       }
       case 'value': {
         const keys = this.selectKeys(Object.keys(shown).sort());
@@ -99,33 +154,27 @@ export class Output {
           return [k, Array.isArray(v) || (v && typeof v === 'object') ? pyJsonDumps(v) : pyStr(v)];
         });
         return this.write(
-          renderPrettyTable(['Property', 'Value'], rows, { align: 'l', maxWidth: opts.maxWidth ?? 80, sortBy: 0 }),
+          renderPrettyTable(['Property', 'Value'], rows, {
+            align: 'l',
+            maxWidth: opts.maxWidth ?? 80,
+            sortBy: 0,
+            tableWidth: this.options.tableWidth,
+          }),
         );
       }
     }
   }
 
   async list<T extends Record<string, unknown>>(columns: Column<T>[], rows: T[], opts: ListOptions = {}): Promise<void> {
-    // -c may name a default column by label or key, or any other field of the raw objects
-    let cols = columns;
-    if (this.options.columns.length) {
-      const extraKeys = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-      cols = this.options.columns.map((c) => {
-        const hit =
-          columns.find((col) => col.label === c || col.key === c) ??
-          columns.find((col) => norm(col.label) === norm(c) || norm(col.key) === norm(c));
-        if (hit) return hit;
-        const key = extraKeys.find((k) => k === c) ?? extraKeys.find((k) => norm(k) === norm(c));
-        if (key) return { label: key, key } as Column<T>;
-        const choices = [...new Set([...columns.map((col) => col.label), ...extraKeys])];
-        throw new UsageError(`No column '${c}'; available: ${choices.join(', ')}`);
-      });
-    }
+    const cols = this.options.columns.length ? this.options.columns.map((c) => findColumn(columns, rows, c)) : columns;
+    rows = this.sortRows(columns, rows);
     switch (this.options.format) {
       case 'json':
-        return this.write(JSON.stringify(this.options.columns.length ? rows.map((r) => pick(r, cols)) : rows, null, 2));
+        return this.write(this.json(this.options.columns.length ? rows.map((r) => pick(r, cols)) : rows));
       case 'yaml':
         return this.write(await toYaml(this.options.columns.length ? rows.map((r) => pick(r, cols)) : rows));
+      case 'csv':
+        return this.write(csvText(cols.map((c) => c.label), rows.map((r) => cols.map((c) => r[c.key]))));
       case 'value':
         if (!rows.length) return;
         return this.write(rows.map((r) => cols.map((c) => valueText(r[c.key])).join(' ')).join('\n'));
@@ -135,18 +184,48 @@ export class Output {
           renderPrettyTable(
             cols.map((c) => c.label),
             rows.map((r) => cols.map((c) => (c.cell ? c.cell(r) : listCell(r[c.key])))),
-            { align: opts.align ?? 'l', maxWidths: cols.map((c) => c.maxWidth) },
+            { align: opts.align ?? 'l', maxWidths: cols.map((c) => c.maxWidth), tableWidth: this.options.tableWidth },
           ),
         );
     }
   }
 }
 
+/** -c and --sort-column may name a default column by label or key, or any other field of the raw objects. */
+function findColumn<T extends Record<string, unknown>>(columns: Column<T>[], rows: T[], name: string): Column<T> {
+  const hit =
+    columns.find((col) => col.label === name || col.key === name) ??
+    columns.find((col) => norm(col.label) === norm(name) || norm(col.key) === norm(name));
+  if (hit) return hit;
+  const extraKeys = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const key = extraKeys.find((k) => k === name) ?? extraKeys.find((k) => norm(k) === norm(name));
+  if (key) return { label: key, key } as Column<T>;
+  const choices = [...new Set([...columns.map((col) => col.label), ...extraKeys])];
+  throw new UsageError(`No column '${name}'; available: ${choices.join(', ')}`);
+}
+
 function pick<T extends Record<string, unknown>>(row: T, cols: Column<T>[]): Record<string, unknown> {
   return Object.fromEntries(cols.map((c) => [c.key, row[c.key]]));
 }
 
+/**
+ * YAML that a YAML 1.1 reader (PyYAML's safe_load, Ansible) reads back to exactly the JSON
+ * output: the yaml package's 1.1 schema quotes every string 1.1 would retype (yes/no/on/off/y/n,
+ * ~, octal, sexagesimal, float- and date-like strings...). Two PyYAML readings it does not know are
+ * quoted here: '=' (the value tag, which safe_load refuses) and '<<' (a merge key, which the 1.1
+ * schema would write bare — its merge tag is dropped so that the string stays a string).
+ * Single quotes where quotes are needed, as python-openstackclient prints ('yes').
+ */
 async function toYaml(value: unknown): Promise<string> {
-  const { stringify } = await import('yaml');
-  return stringify(value);
+  const { Document, Scalar, visit } = await import('yaml');
+  const doc = new Document(value, {
+    version: '1.1',
+    customTags: (tags) => tags.filter((t) => typeof t === 'string' || t.tag !== 'tag:yaml.org,2002:merge'),
+  });
+  visit(doc, {
+    Scalar(_key, node) {
+      if (node.value === '=' || node.value === '<<') node.type = Scalar.QUOTE_SINGLE;
+    },
+  });
+  return doc.toString({ singleQuote: true });
 }

@@ -16,6 +16,11 @@ export interface PrettyTableOptions {
   maxWidths?: (number | undefined)[];
   /** index of the column to sort rows by (PrettyTable's sortby) */
   sortBy?: number;
+  /**
+   * Total width the table must fit in (--max-width, --fit-width): the widest columns are narrowed
+   * and their cells wrapped. Absent: PrettyTable's own widths, byte for byte.
+   */
+  tableWidth?: number;
 }
 
 /** Display width; wide East Asian characters take two cells as PrettyTable's wcwidth counts them. */
@@ -68,16 +73,44 @@ export function renderPrettyTable(fields: string[], rows: string[][], opts: Pret
       widths[i] = Math.max(widths[i], max !== undefined ? Math.min(w, max) : w);
     });
   }
+  if (opts.tableWidth) fitWidths(widths, fields.map(blockWidth), opts.tableWidth);
   const rule = '+' + widths.map((w) => '-'.repeat(w + 2)).join('+') + '+';
   const line = (cells: string[]) => '|' + cells.map((c, i) => ' ' + justify(c, widths[i], aligns[i]) + ' ').join('|') + '|';
   const out = [rule, line(fields.map((f) => f)), rule];
   for (const row of body) {
+    out.push(...rowLines(row));
+  }
+  out.push(rule);
+  return out.join('\n');
+
+  function rowLines(row: string[]): string[] {
     const cellLines = row.map((cell, i) =>
       cell.split('\n').flatMap((l) => (width(l) > widths[i] ? pyFill(l, widths[i]).split('\n') : [l])),
     );
     const height = Math.max(1, ...cellLines.map((l) => l.length));
-    for (let h = 0; h < height; h++) out.push(line(cellLines.map((l) => l[h] ?? '')));
+    return Array.from({ length: height }, (_, h) => line(cellLines.map((l) => l[h] ?? '')));
   }
-  out.push(rule);
-  return out.join('\n');
+}
+
+/**
+ * Narrow `widths` in place so that the table (3 columns of frame and padding per column, plus one)
+ * fits in `total`: columns narrower than an equal share keep their width, the others share the
+ * rest. A column never gets narrower than its header.
+ */
+function fitWidths(widths: number[], headerWidths: number[], total: number): void {
+  let budget = total - (3 * widths.length + 1);
+  if (widths.reduce((a, b) => a + b, 0) <= budget) return;
+  let open = widths.map((_, i) => i);
+  for (;;) {
+    const share = Math.floor(budget / Math.max(1, open.length));
+    const fits = open.filter((i) => widths[i] <= share);
+    if (!fits.length) break;
+    for (const i of fits) budget -= widths[i];
+    open = open.filter((i) => widths[i] > share);
+  }
+  const share = Math.floor(budget / Math.max(1, open.length));
+  let extra = budget - share * open.length;
+  for (const i of open) {
+    widths[i] = Math.max(1, headerWidths[i], share + (extra-- > 0 ? 1 : 0));
+  }
 }

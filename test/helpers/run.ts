@@ -109,17 +109,29 @@ export async function expectSameAsGlance(args: string[], opts: RunOpts = {}): Pr
   return ours;
 }
 
+export interface PtyOpts extends RunOpts {
+  /** when this appears in the output, type `answer` */
+  prompt?: string;
+  answer?: string;
+  /** press Enter after the answer (default true) */
+  enter?: boolean;
+  /** the terminal's size (default 80x24) */
+  columns?: number;
+}
+
 /**
  * Run tsglance on a pseudo-terminal (stdin, stdout and stderr all the pty, as at an operator's
- * shell); when `prompt` appears in its output, type `answer` and Enter. stdout is everything the
+ * shell); when `prompt` appears in its output, type `answer` (and Enter). stdout is everything the
  * terminal showed; there is no separate stderr.
  */
-export function viaPty(args: string[], opts: RunOpts & { prompt: string; answer: string }): Promise<RunResult> {
+export function viaPty(args: string[], opts: PtyOpts): Promise<RunResult> {
   const driver = [
-    'import os, pty, sys, select, time',
+    'import os, pty, sys, select, time, fcntl, termios, struct',
     'pid, fd = pty.fork()',
-    'if pid == 0: os.execvp(sys.argv[3], sys.argv[3:])',
-    "out, sent, end = b'', False, time.time() + 60",
+    'if pid == 0:',
+    "    fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack('HHHH', 24, int(sys.argv[4]), 0, 0))",
+    '    os.execvp(sys.argv[5], sys.argv[5:])',
+    "out, sent, end = b'', sys.argv[1] == '', time.time() + 60",
     'while time.time() < end:',
     '    r, _, _ = select.select([fd], [], [], 0.2)',
     '    if r:',
@@ -127,15 +139,16 @@ export function viaPty(args: string[], opts: RunOpts & { prompt: string; answer:
     '        except OSError: break',
     '        if not chunk: break',
     '        out += chunk',
-    "    if not sent and sys.argv[1].encode() in out: os.write(fd, sys.argv[2].encode() + b'\\r'); sent = True",
+    "    if not sent and sys.argv[1].encode() in out: os.write(fd, sys.argv[2].encode() + sys.argv[3].encode()); sent = True",
     '_, status = os.waitpid(pid, 0)',
     'sys.stdout.write(out.decode())',
     'sys.exit(os.waitstatus_to_exitcode(status))',
   ].join('\n');
-  const child = spawn('/usr/bin/python3', ['-c', driver, opts.prompt, opts.answer, process.execPath, BIN, ...args], {
-    env: cleanEnv(opts),
-    cwd: opts.cwd ?? ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const enter = opts.enter === false ? '' : '\r';
+  const child = spawn(
+    '/usr/bin/python3',
+    ['-c', driver, opts.prompt ?? '', opts.answer ?? '', enter, String(opts.columns ?? 80), process.execPath, BIN, ...args],
+    { env: cleanEnv(opts), cwd: opts.cwd ?? ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   return collect(child, opts.timeoutMs);
 }
