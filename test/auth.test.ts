@@ -171,6 +171,34 @@ describe('bad settings: one line naming what to set', () => {
     expect(wrong.stdout).toContain("rejected user 'admin' (HTTP 401)");
   });
 
+  it('the password prompt edits the line as a shell does (Ctrl-U, backspace, arrows) and never echoes it', async () => {
+    const pw = admin.OS_PASSWORD;
+    const LEFT = '\x1b[D';
+    // typed: junk, Ctrl-U (clears it); the password without its first letter and with a stray X,
+    // backspace (drops the X), left arrow to the start, the first letter
+    const typed = [...'junk', '\x15', ...pw.slice(1), 'X', '\x7f', ...Array<string>(pw.length - 1).fill(LEFT), pw[0]];
+    const res = await viaPty(['image-list', '-f', 'value', '-c', 'id'], {
+      env: { OS_PASSWORD: undefined, OS_NO_CACHE: '1' },
+      prompt: 'OS Password: ',
+      answer: typed,
+    });
+    expect(res.code, res.stdout).toBe(0);
+    // nothing between the question and the end of its line: no letters, no [D, no stars
+    expect(res.stdout).toMatch(/OS Password: \r?\n/);
+    for (const shown of [pw, 'junk', '[D', pw.slice(1)]) expect(res.stdout).not.toContain(shown);
+  });
+
+  it('Ctrl-C at the password prompt exits 130 without a request', async () => {
+    const res = await viaPty(['image-list'], {
+      env: { OS_PASSWORD: undefined, OS_NO_CACHE: '1' },
+      prompt: 'OS Password: ',
+      answer: ['a', 'b', '\x03'],
+      enter: false,
+    });
+    expect(res.code).toBe(130);
+    expect(res.stdout).toMatch(/OS Password: \r?\nInterrupted\.\r?\n$/);
+  });
+
   it('wrong password', async () => {
     const res = await tsglance(['image-list'], { env: { OS_PASSWORD: 'wrong' } });
     expect(res.code).toBe(1);

@@ -106,7 +106,9 @@ const OTHER_ENV: [string, string][] = [
   ['TSGLANCE_DEBUG', 'When set, as --debug for errors raised before the options are parsed.'],
   ['TSGLANCE_TOKEN_STORE', 'file: keep tokens in the file cache under $XDG_CACHE_HOME/tsglance, never in the OS keychain.'],
   ['TSGLANCE_COMPLETE_TIMEOUT', 'Seconds a TAB waits for live values from Glance (default 2).'],
-  ['NO_COLOR', 'When set, no colour.'],
+  ['NO_COLOR', 'When set to a non-empty value, no colour (an empty NO_COLOR changes nothing).'],
+  ['FORCE_COLOR', 'Colour even off a terminal; 0 or false: never colour. Wins over the other colour variables.'],
+  ['CLICOLOR_FORCE', 'When set and not 0, colour even off a terminal and over NO_COLOR.'],
 ];
 
 function environment(root: CommandModel): string[] {

@@ -33,37 +33,27 @@ export async function confirm(io: IO, question: string, signal: AbortSignal): Pr
 }
 
 /**
- * Read a secret without echo ("OS Password: " as glanceclient asks). Enter ends it, backspace
- * edits, Ctrl-C interrupts (exit 130), Ctrl-D on an empty line gives ''.
+ * Read a secret without echo ("OS Password: " as glanceclient asks). readline edits the line as in
+ * any shell (backspace, Ctrl-U, Ctrl-W, arrows, Home/End) and redraws it on its output, which is
+ * muted: nothing typed is ever shown. Enter ends it, Ctrl-C interrupts (exit 130), Ctrl-D on an
+ * empty line gives ''.
  */
 export async function askSecret(io: IO, question: string): Promise<string> {
-  const stdin = io.stdin as IO['stdin'] & { setRawMode?: (raw: boolean) => void };
-  // echo off before the question shows, so that nothing typed after it can be echoed
-  stdin.setRawMode?.(true);
+  const [{ createInterface }, { Writable }] = await Promise.all([import('node:readline'), import('node:stream')]);
+  const muted = new Writable({ write: (_chunk, _encoding, done) => done() });
+  // readline puts the terminal in raw mode (no echo) here, before the question shows, so that
+  // nothing typed after it can be echoed by the terminal either
+  const rl = createInterface({ input: io.stdin, output: muted, terminal: true, historySize: 0 });
   io.stderr.write(question);
-  stdin.resume();
   try {
     return await new Promise<string>((resolve, reject) => {
-      let secret = '';
-      const onData = (chunk: Buffer) => {
-        for (const ch of chunk.toString('utf8')) {
-          if (ch === '\r' || ch === '\n' || (ch === '\u0004' && secret === '')) {
-            stdin.off('data', onData);
-            return resolve(secret);
-          }
-          if (ch === '\u0003') {
-            stdin.off('data', onData);
-            return reject(new InterruptedError());
-          }
-          if (ch === '\u007f' || ch === '\b') secret = [...secret].slice(0, -1).join('');
-          else if (ch >= ' ') secret += ch;
-        }
-      };
-      stdin.on('data', onData);
+      rl.once('line', resolve);
+      rl.once('SIGINT', () => reject(new InterruptedError()));
+      rl.once('close', () => resolve(''));
     });
   } finally {
-    stdin.setRawMode?.(false);
-    stdin.pause();
+    rl.close();
+    io.stdin.pause();
     io.stderr.write('\n');
   }
 }

@@ -110,9 +110,9 @@ export async function expectSameAsGlance(args: string[], opts: RunOpts = {}): Pr
 }
 
 export interface PtyOpts extends RunOpts {
-  /** when this appears in the output, type `answer` */
+  /** when this appears in the output, type `answer` (keystrokes in an array are sent 50 ms apart, as typed) */
   prompt?: string;
-  answer?: string;
+  answer?: string | string[];
   /** press Enter after the answer (default true) */
   enter?: boolean;
   /** the terminal's size (default 80x24) */
@@ -126,7 +126,7 @@ export interface PtyOpts extends RunOpts {
  */
 export function viaPty(args: string[], opts: PtyOpts): Promise<RunResult> {
   const driver = [
-    'import os, pty, sys, select, time, fcntl, termios, struct',
+    'import os, pty, sys, select, time, fcntl, termios, struct, json',
     'pid, fd = pty.fork()',
     'if pid == 0:',
     "    fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack('HHHH', 24, int(sys.argv[4]), 0, 0))",
@@ -139,7 +139,9 @@ export function viaPty(args: string[], opts: PtyOpts): Promise<RunResult> {
     '        except OSError: break',
     '        if not chunk: break',
     '        out += chunk',
-    "    if not sent and sys.argv[1].encode() in out: os.write(fd, sys.argv[2].encode() + sys.argv[3].encode()); sent = True",
+    '    if not sent and sys.argv[1].encode() in out:',
+    '        for key in json.loads(sys.argv[2]) + [sys.argv[3]]: os.write(fd, key.encode()); time.sleep(0.05)',
+    '        sent = True',
     '_, status = os.waitpid(pid, 0)',
     'sys.stdout.write(out.decode())',
     'sys.exit(os.waitstatus_to_exitcode(status))',
@@ -147,7 +149,7 @@ export function viaPty(args: string[], opts: PtyOpts): Promise<RunResult> {
   const enter = opts.enter === false ? '' : '\r';
   const child = spawn(
     '/usr/bin/python3',
-    ['-c', driver, opts.prompt ?? '', opts.answer ?? '', enter, String(opts.columns ?? 80), process.execPath, BIN, ...args],
+    ['-c', driver, opts.prompt ?? '', JSON.stringify([opts.answer ?? ''].flat()), enter, String(opts.columns ?? 80), process.execPath, BIN, ...args],
     { env: cleanEnv(opts), cwd: opts.cwd ?? ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   return collect(child, opts.timeoutMs);
