@@ -1,13 +1,14 @@
 /**
  * Every auth mode against the real Keystone, and every bad setting with its exact message and exit
- * status. Keystone's own request log counts the token requests.
+ * status. Keystone's own request log counts tsglance's token requests (by its User-Agent).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tsglance as run, uniqueName, viaPty, type RunOpts } from './helpers/run.js';
-import { issueToken, rest, stackEnv, stackState } from './helpers/stack.js';
+import { issueToken, rest, stackEnv } from './helpers/stack.js';
+import { postsSince, settledPosts } from './helpers/token.js';
 
 // token requests are what these tests count: no token cache between runs
 const tsglance = (args: string[], opts: RunOpts = {}) => run(args, { ...opts, env: { OS_NO_CACHE: '1', ...opts.env } });
@@ -15,12 +16,6 @@ const tsglance = (args: string[], opts: RunOpts = {}) => run(args, { ...opts, en
 const admin = stackEnv('admin');
 const demo = stackEnv('demo');
 const AUTH = admin.OS_AUTH_URL;
-
-/** POSTs to /v3/auth/tokens in Keystone's request log (Glance's token validations are GETs). */
-function tokenPosts(): number {
-  const log = readFileSync(join(stackState(), 'logs', 'keystone.log'), 'utf8');
-  return log.split('\n').filter((l) => l.includes('POST /v3/auth/tokens')).length;
-}
 
 /** The admin openrc minus the named variables. */
 function without(...names: string[]): Record<string, string | undefined> {
@@ -56,11 +51,11 @@ afterAll(async () => {
 
 describe('auth modes against the real Keystone', () => {
   it('admin password: exactly one token request per run', async () => {
-    const before = tokenPosts();
+    const before = await settledPosts();
     const res = await tsglance(['image-list', '-f', 'json']);
     expect(res.code, res.stderr).toBe(0);
     expect(Array.isArray(JSON.parse(res.stdout))).toBe(true);
-    expect(tokenPosts() - before).toBe(1);
+    expect(await postsSince(before, 1)).toBe(1);
   });
 
   it('demo password (OS_TENANT_NAME alias, domain names only)', async () => {
@@ -75,11 +70,11 @@ describe('auth modes against the real Keystone', () => {
   it('token from OS_TOKEN (validated once, catalog from the token) and OS_AUTH_TOKEN', async () => {
     const { token } = await issueToken('admin');
     for (const name of ['OS_TOKEN', 'OS_AUTH_TOKEN']) {
-      const before = tokenPosts();
+      const before = await settledPosts();
       const res = await tsglance(['import-info', '-f', 'value'], { env: { ...without(...PASSWORD_VARS), [name]: token } });
       expect(res.code, res.stderr).toBe(0);
       expect(res.stdout).toContain('glance-direct');
-      expect(tokenPosts() - before).toBe(0);
+      expect(await postsSince(before)).toBe(0);
     }
   });
 
@@ -148,12 +143,12 @@ describe('bad settings: one line naming what to set', () => {
   ];
   for (const [what, env, message] of cases) {
     it(`${what}: exit 1 before any request`, async () => {
-      const before = tokenPosts();
+      const before = await settledPosts();
       const res = await tsglance(['image-list'], { env });
       expect(res.stderr).toBe(`${message}\n`);
       expect(res.code).toBe(1);
       expect(res.stdout).toBe('');
-      expect(tokenPosts()).toBe(before);
+      expect(await postsSince(before)).toBe(0);
     });
   }
 

@@ -1,20 +1,26 @@
 /**
  * The token cache in a real OS keychain: each test runs tsglance inside its own `dbus-run-session`
  * with gnome-keyring (Secret Service) in a temporary HOME, and inspects the keyring with
- * secret-tool. Keystone's token requests are counted from its log inside the script.
+ * secret-tool. tsglance's token requests are counted in Keystone's log (by its User-Agent) inside the
+ * script.
  */
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { tsglance } from './helpers/run.js';
+import { describe, expect, it } from 'vitest';
 import { stackState } from './helpers/stack.js';
 import { inKeyring, sections } from './helpers/token.js';
 
 const LIST = 'image-list --limit 3';
 const env = { KSLOG: join(stackState(), 'logs', 'keystone.log') };
 
-/** Shell helpers for the scripts: `posts` (settled count), `key` (the one cache key), `lock`. */
+/**
+ * Shell helpers for the scripts: `posts` (tsglance's token requests so far, once the count has held
+ * still: uWSGI logs after responding), `posts_after BASE N` (the same, after waiting up to 20 s for
+ * N more than BASE), `key` (the one cache key), `lock`.
+ */
 const PRELUDE = `
-posts() { sleep 0.4; grep -c ' POST /v3/auth/tokens ' "$KSLOG"; }
+count() { grep -cE ' POST /v3/auth/tokens .*ua="tsglance\\b' "$KSLOG"; }
+posts() { a=$(count); while sleep 0.3; b=$(count); [ "$a" != "$b" ]; do a=$b; done; echo "$b"; }
+posts_after() { i=0; while [ $(( $(count) - $1 )) -lt "$2" ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i+1)); done; posts; }
 key() { basename "$(ls "$XDG_CACHE_HOME"/tsglance/*.json | head -1)" .json; }
 lock() { dbus-send --session --dest=org.freedesktop.secrets --type=method_call --print-reply \\
   /org/freedesktop/secrets org.freedesktop.Secret.Service.Lock array:objpath:/org/freedesktop/secrets/collection/login >/dev/null; }
@@ -23,18 +29,14 @@ lock() { dbus-send --session --dest=org.freedesktop.secrets --type=method_call -
 const num = (s: string | undefined) => Number((s ?? '').trim());
 
 describe('token cache in the keychain (Secret Service via keytar)', () => {
-  beforeAll(async () => {
-    await tsglance(['image-list', '--limit', '1'], { env: { OS_NO_CACHE: '1' } });
-  });
-
   it('stores the token in the keyring (the directory keeps only a marker), reuses it warm, show and clear manage it', async () => {
     const r = await inKeyring(
       `${PRELUDE}
-echo "@@ p0"; posts
+P0=$(posts); echo "@@ p0"; echo $P0
 echo "@@ cold"; $TSGLANCE --debug ${LIST} 2>&1; echo "rc=$?"
-echo "@@ p1"; posts
+P1=$(posts_after $P0 1); echo "@@ p1"; echo $P1
 echo "@@ warm"; $TSGLANCE --debug ${LIST} 2>&1; echo "rc=$?"
-echo "@@ p2"; posts
+echo "@@ p2"; posts_after $P1 0
 echo "@@ marker"; cat "$XDG_CACHE_HOME/tsglance/$(key).json"; echo
 echo "@@ secret"; secret-tool lookup service tsglance account "$(key)"; echo
 echo "@@ attrs"; secret-tool search --all service tsglance 2>&1 | grep -v '^secret = '
@@ -73,11 +75,11 @@ echo "@@ after"; secret-tool lookup service tsglance account "$K"; echo "rc=$?";
       `${PRELUDE}
 $TSGLANCE ${LIST} >/dev/null 2>&1
 lock
-echo "@@ p0"; posts
+P0=$(posts); echo "@@ p0"; echo $P0
 echo "@@ locked"; $TSGLANCE ${LIST} 2>&1; echo "rc=$?"
-echo "@@ p1"; posts
+P1=$(posts_after $P0 1); echo "@@ p1"; echo $P1
 echo "@@ again"; $TSGLANCE --debug ${LIST} 2>&1; echo "rc=$?"
-echo "@@ p2"; posts
+echo "@@ p2"; posts_after $P1 0
 echo "@@ entry"; cat "$XDG_CACHE_HOME/tsglance/$(key).json"; echo
 echo "@@ debug"; $TSGLANCE --debug token-cache show -f value -c store -c status 2>&1
 `,
@@ -114,9 +116,9 @@ echo "@@ entry"; cat "$XDG_CACHE_HOME"/tsglance/*.json; echo
   it('20 cold processes against the keychain: all succeed, one token request or a few, one keyring entry', async () => {
     const r = await inKeyring(
       `${PRELUDE}
-echo "@@ p0"; posts
+P0=$(posts); echo "@@ p0"; echo $P0
 i=0; while [ $i -lt 20 ]; do i=$((i+1)); ( $TSGLANCE ${LIST} > "$HOME/out.$i" 2>&1; echo $? > "$HOME/rc.$i" ) & done; wait
-echo "@@ p1"; posts
+echo "@@ p1"; posts_after $P0 1
 echo "@@ rcs"; cat "$HOME"/rc.* | sort | uniq -c
 echo "@@ outs"; md5sum "$HOME"/out.* | cut -d' ' -f1 | sort -u | wc -l
 echo "@@ items"; secret-tool search --all service tsglance 2>&1 | grep -c '^attribute.account'

@@ -1,5 +1,5 @@
 /**
- * Token-cache test helpers: Keystone's token requests counted from its uWSGI log, raw Keystone
+ * Token-cache test helpers: tsglance's token requests counted in Keystone's uWSGI log, raw Keystone
  * calls (node:http: fetch refuses some stack ports), and a shell script run inside a private
  * D-Bus session with an unlocked gnome-keyring (the keychain tests).
  */
@@ -10,21 +10,44 @@ import { join } from 'node:path';
 import { cleanEnv, collect, ROOT, type RunOpts, type RunResult } from './run.js';
 import { issueToken, rest, stackEnv, stackState } from './stack.js';
 
-/** POST /v3/auth/tokens lines in Keystone's log so far (Glance's own validations are GETs). */
+/**
+ * tsglance's own token requests in Keystone's request log so far: POST /v3/auth/tokens lines whose
+ * client is tsglance (up.sh makes uWSGI log the User-Agent as ua="..."). Glance's service user
+ * (keystonemiddleware re-authenticating whenever it likes), python-glanceclient and the tests'
+ * own set-up calls are other clients, so they never count.
+ */
 export function keystonePosts(): number {
   const log = readFileSync(join(stackState(), 'logs', 'keystone.log'), 'utf8');
-  return (log.match(/ POST \/v3\/auth\/tokens /g) ?? []).length;
+  if (/ POST \/v3\/auth\/tokens /.test(log) && !/ ua="/.test(log)) {
+    throw new Error("Keystone's log has no User-Agent (ua=\"…\"): restart the stack with the current test/stack/up.sh");
+  }
+  return (log.match(TSGLANCE_POST) ?? []).length;
 }
+/** up.sh's uWSGI log line for a token request from tsglance (its User-Agent starts with "tsglance"). */
+export const TSGLANCE_POST = / POST \/v3\/auth\/tokens .*ua="tsglance\b/g;
 
-/** The count once uWSGI has written the last lines (it logs after the response). */
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The count once it has held still for 300 ms: the lines of runs that already exited are in. */
 export async function settledPosts(): Promise<number> {
   let last = keystonePosts();
   for (;;) {
-    await new Promise((r) => setTimeout(r, 250));
+    await pause(300);
     const now = keystonePosts();
     if (now === last) return now;
     last = now;
   }
+}
+
+/**
+ * tsglance's token requests since `before` (a settled count). uWSGI logs after the response, so a
+ * line may land just after the client exits: this waits until at least `atLeast` have appeared
+ * (bounded: 20 s), then until the count holds still, so that a surplus shows too.
+ */
+export async function postsSince(before: number, atLeast = 0): Promise<number> {
+  const end = Date.now() + 20_000;
+  while (keystonePosts() - before < atLeast && Date.now() < end) await pause(50);
+  return (await settledPosts()) - before;
 }
 
 /** An admin token straight from Keystone (not through tsglance, not cached). */
