@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dataFile, deleteImages, glanceImage } from './helpers/fixtures.js';
 import { BIN, cleanEnv, glance, tsglance, uniqueName } from './helpers/run.js';
+import { issueToken, rest, stackEnv } from './helpers/stack.js';
 
 const created: string[] = [];
 afterAll(async () => {
@@ -199,6 +200,20 @@ describe('image-update', () => {
   });
 });
 
+/** Waits (bounded: 120 s) until the image has tasks and every one is success or failure. */
+async function tasksFinished(id: string): Promise<void> {
+  const env = stackEnv('admin');
+  const { token } = await issueToken('admin');
+  const end = Date.now() + 120_000;
+  for (;;) {
+    const res = await rest('GET', `${env.GLANCE_STACK_GLANCE_URL}/v2/images/${id}/tasks`, { headers: { 'x-auth-token': token } });
+    const tasks = (JSON.parse(res.text) as { tasks?: { status: string }[] }).tasks ?? [];
+    if (tasks.length > 0 && tasks.every((t) => t.status === 'success' || t.status === 'failure')) return;
+    if (Date.now() > end) throw new Error(`the tasks of image ${id} did not finish within 120 s: ${res.text}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
 describe('image-upload, image-stage, image-tasks', () => {
   const data = dataFile(700 * 1024);
   const bytes = readFileSync(data);
@@ -225,11 +240,9 @@ describe('image-upload, image-stage, image-tasks', () => {
     expect((await tsglance(['image-stage', id, '--file', data])).code).toBe(0);
     const imp = await glance(['image-import', id, '--import-method', 'glance-direct']);
     expect(imp.code, imp.stderr).toBe(0);
-    for (let i = 0; i < 60; i++) {
-      if ((await show(id)).status === 'active') break;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    await new Promise((r) => setTimeout(r, 1000));
+    // the task is still written to after the image turns active (status, message, updated_at):
+    // compare once it has reached its final state, not after a guessed pause
+    await tasksFinished(id);
     for (const extra of [[], ['-v']]) {
       const g = await glance([...extra, 'image-tasks', id]);
       const t = await tsglance([...extra, 'image-tasks', id]);

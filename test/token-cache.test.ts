@@ -7,8 +7,9 @@
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { tsglance, type RunOpts } from './helpers/run.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deleteImages, glanceImage } from './helpers/fixtures.js';
+import { tsglance, uniqueName, type RunOpts } from './helpers/run.js';
 import { stackEnv } from './helpers/stack.js';
 import { postsSince, revokeToken, settledPosts } from './helpers/token.js';
 
@@ -27,7 +28,16 @@ function entries(dir: string): { file: string; json: Record<string, unknown> }[]
     .map((f) => ({ file: join(dir, f), json: JSON.parse(readFileSync(join(dir, f), 'utf8')) as Record<string, unknown> }));
 }
 
-const LIST = ['image-list', '--limit', '3'];
+// one image of this file's own: the listings compared between runs change only if this file changes them
+const suite = uniqueName('tc');
+const LIST = ['image-list', '--property-filter', `suite=${suite}`];
+let fixture = '';
+beforeAll(async () => {
+  fixture = await glanceImage(['--name', suite, '--property', `suite=${suite}`]);
+});
+afterAll(async () => {
+  await deleteImages([fixture]);
+});
 
 /** tsglance's token requests while `fn` runs (`expected`: how many to wait for before counting). */
 async function counted<T>(fn: () => Promise<T>, expected: number): Promise<{ result: T; posts: number }> {

@@ -5,11 +5,22 @@
  * script.
  */
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deleteImages, glanceImage } from './helpers/fixtures.js';
+import { uniqueName } from './helpers/run.js';
 import { stackState } from './helpers/stack.js';
 import { inKeyring, sections } from './helpers/token.js';
 
-const LIST = 'image-list --limit 3';
+// one image of this file's own: the listings compared between runs change only if this file changes them
+const suite = uniqueName('tk');
+const LIST = `image-list --property-filter suite=${suite}`;
+let fixture = '';
+beforeAll(async () => {
+  fixture = await glanceImage(['--name', suite, '--property', `suite=${suite}`]);
+});
+afterAll(async () => {
+  await deleteImages([fixture]);
+});
 const env = { KSLOG: join(stackState(), 'logs', 'keystone.log') };
 
 /**
