@@ -8,9 +8,9 @@
  * shorter than the size announced in Content-Length / x-openstack-image-size fails with a
  * "Size mismatch" error instead of an opaque HTTP failure.
  */
-import { createHash, getHashes, type Hash } from 'node:crypto';
-import { Transform, type Readable, type Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { getHashes } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { systemClock } from '../clock.js';
 import { CliError } from '../errors.js';
 import { header } from '../http.js';
 import type { GlanceClient } from './client.js';
@@ -111,21 +111,35 @@ function findCause<T extends Error>(err: unknown, type: new (...a: never[]) => T
 export interface DownloadOptions {
   /** stores to try first (GET …/file?prefer=a,b) */
   prefer?: string[];
-  /** hash algorithms to compute while streaming (node names: sha512, sha256, md5, ...) */
-  hashes?: string[];
+  /** bytes of the image already held (a partial from an earlier run): only the rest is asked for */
+  offset?: number;
+  /** the image size, when known: Content-Range and the byte count are checked against it */
+  size?: number;
+  /** reconnections after the body broke off, each asking with Range for the rest (default 3) */
+  retries?: number;
+  /** called with the cumulative byte count (offset included) */
   onProgress?: (bytes: number) => void;
-  /** called once the response headers are in, with Content-Length when given */
-  onStart?: (info: { contentLength?: number; contentMd5?: string }) => void;
   signal?: AbortSignal;
+  /** waits between reconnections (tests pass their own) */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/** What receives the bytes: a DataWriter in practice. */
+export interface DataTarget {
+  write(chunk: Buffer): Promise<void> | undefined;
+  /** the server sent the image from the start (it ignored Range): drop what is held */
+  restart(): Promise<void>;
 }
 
 export interface DownloadResult {
+  /** bytes of the image now held, offset included */
   bytes: number;
-  contentLength?: number;
   contentMd5?: string;
-  /** hex digest per requested algorithm */
-  digests: Record<string, string>;
   requestId?: string;
+  /** the offset the data finally started from (0 after a restart) */
+  resumedFrom: number;
+  /** reconnections that were needed */
+  reconnects: number;
 }
 
 export class NoImageDataError extends CliError {
@@ -135,63 +149,160 @@ export class NoImageDataError extends CliError {
   }
 }
 
+/** The body broke off (reset, closed, idle timeout, short): another Range request may finish it. */
+export class BrokenTransferError extends CliError {
+  constructor(
+    message: string,
+    readonly bytes: number,
+  ) {
+    super(message);
+    this.name = 'BrokenTransferError';
+  }
+}
+
 export function hashAvailable(algo: string): boolean {
   return getHashes().includes(algo.toLowerCase());
 }
 
+const RECONNECT_BACKOFF_MS = [1000, 2000, 4000];
+
+/** Why a body stopped, in words, from undici's error codes. */
+function bodyFailure(err: unknown, timeoutSeconds: number): string {
+  const e = err as { code?: string; message?: string; cause?: { code?: string } };
+  const code = e?.code ?? e?.cause?.code;
+  if (code === 'UND_ERR_BODY_TIMEOUT') return `no data for ${timeoutSeconds} s (--timeout)`;
+  if (code === 'ECONNRESET') return 'connection reset by peer';
+  if (code === 'UND_ERR_SOCKET') return 'connection closed by peer';
+  return e?.message ?? String(err);
+}
+
+/** `bytes START-END/TOTAL` */
+function parseContentRange(value: string | undefined): { start: number; end: number; total?: number } | undefined {
+  const m = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(value?.trim() ?? '');
+  if (!m) return undefined;
+  return { start: Number(m[1]), end: Number(m[2]), total: m[3] === '*' ? undefined : Number(m[3]) };
+}
+
 /**
- * GET the data of an image and stream it into `sink`, hashing on the way. The sink is ended on
- * success. A body shorter than Content-Length is an error ("truncated").
+ * Move a body into the target, counting in `held`; resolves when the body ended. 'data' events
+ * with pause/resume rather than `for await`: no promise per chunk on the receiving thread.
+ */
+function pump(
+  body: Readable,
+  held: { bytes: number },
+  size: number | undefined,
+  target: DataTarget,
+  onProgress: ((bytes: number) => void) | undefined,
+): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const stop = (err: unknown) => {
+      body.off('data', onData);
+      body.destroy();
+      reject(err);
+    };
+    const onData = (chunk: Buffer) => {
+      const bytes = held.bytes + chunk.length;
+      if (size !== undefined && bytes > size) return stop(new SizeMismatchError(size, bytes, 'the download'));
+      held.bytes = bytes;
+      const wait = target.write(chunk);
+      onProgress?.(bytes);
+      if (wait) {
+        body.pause();
+        wait.then(() => body.resume(), stop);
+      }
+    };
+    body.on('data', onData);
+    body.once('error', reject);
+    body.once('end', () => resolve());
+  });
+}
+
+/**
+ * GET the data of an image into `target`. With `offset` only the rest is asked for (Range); a
+ * body that breaks off is asked for again from where it stopped, up to `retries` times with
+ * backoff; a server that ignores Range (200) makes the target start over. The byte count is
+ * checked against Content-Length, Content-Range and `size`.
  */
 export async function downloadImageData(
   client: GlanceClient,
   imageId: string,
-  sink: Writable,
+  target: DataTarget,
   opts: DownloadOptions = {},
 ): Promise<DownloadResult> {
   const query = opts.prefer?.length ? `?prefer=${opts.prefer.map(encodeURIComponent).join(',')}` : '';
-  const res = await client.request('GET', `/v2/images/${encodeURIComponent(imageId)}/file${query}`, {
-    signal: opts.signal,
-    headers: { accept: 'application/octet-stream' },
-    stream: true,
-  });
-  if (res.status === 204) {
-    await res.body.dump().catch(() => undefined);
-    throw new NoImageDataError(imageId);
-  }
-  const cl = header(res, 'content-length');
-  const contentLength = cl !== undefined && /^\d+$/.test(cl) ? Number(cl) : undefined;
-  const contentMd5 = header(res, 'content-md5');
-  opts.onStart?.({ contentLength, contentMd5 });
-  const hashers: [string, Hash][] = (opts.hashes ?? []).map((a) => [a, createHash(a)]);
-  let bytes = 0;
-  const onProgress = opts.onProgress;
-  const tap = new Transform({
-    highWaterMark: 1024 * 1024,
-    transform(chunk: Buffer, _enc, cb) {
-      bytes += chunk.length;
-      for (const [, h] of hashers) h.update(chunk);
-      onProgress?.(bytes);
-      cb(null, chunk);
-    },
-  });
-  try {
-    await pipeline(res.body, tap, sink, { signal: opts.signal });
-  } catch (err) {
-    if (opts.signal?.aborted) throw err;
-    if (err instanceof CliError) throw err;
-    const e = err as { code?: string; message?: string };
-    if (contentLength !== undefined && bytes < contentLength) {
-      throw new CliError(`Download of image ${imageId} truncated: got ${bytes} of ${contentLength} bytes (${e.code ?? e.message})`);
+  const path = `/v2/images/${encodeURIComponent(imageId)}/file${query}`;
+  const retries = opts.retries ?? 3;
+  const sleep = opts.sleep ?? systemClock.sleep;
+  const debug = (line: string) => client.http.debug(line);
+  let bytes = opts.offset ?? 0;
+  let resumedFrom = bytes;
+  let size = opts.size;
+  let contentMd5: string | undefined;
+  let requestId: string | undefined;
+  for (let attempt = 0; ; attempt++) {
+    const headers: Record<string, string> = { accept: 'application/octet-stream' };
+    if (bytes > 0) headers.range = `bytes=${bytes}-`;
+    const res = await client.request('GET', path, { signal: opts.signal, headers, stream: true });
+    requestId = res.requestId ?? requestId;
+    if (res.status === 204) {
+      await res.body.dump().catch(() => undefined);
+      throw new NoImageDataError(imageId);
     }
-    throw new CliError(`Download of image ${imageId} failed after ${bytes} bytes: ${e.message ?? String(err)}`);
+    contentMd5 ??= header(res, 'content-md5');
+    const cl = header(res, 'content-length');
+    const contentLength = cl !== undefined && /^\d+$/.test(cl) ? Number(cl) : undefined;
+    if (bytes > 0 && res.status === 206) {
+      const range = parseContentRange(header(res, 'content-range'));
+      if (!range || range.start !== bytes || (size !== undefined && range.total !== undefined && range.total !== size)) {
+        await res.body.dump().catch(() => undefined);
+        throw new CliError(
+          `Download of image ${imageId}: asked for bytes ${bytes}- and the server answered Content-Range '${header(res, 'content-range') ?? ''}'`,
+        );
+      }
+      size ??= range.total;
+      debug(`resuming image ${imageId} at byte ${bytes} (Content-Range ${header(res, 'content-range')})`);
+    } else if (bytes > 0) {
+      // 200: the whole image again, from its first byte
+      debug(`the server ignored Range (HTTP ${res.status}): downloading image ${imageId} from the start`);
+      try {
+        await target.restart();
+      } catch (err) {
+        await res.body.dump().catch(() => undefined);
+        throw new CliError(`Download of image ${imageId} broke off and the server ignored the Range request: ${(err as Error).message}`);
+      }
+      bytes = 0;
+      resumedFrom = 0;
+      size ??= contentLength;
+    } else {
+      size ??= contentLength;
+    }
+    const expectedEnd = contentLength !== undefined ? bytes + contentLength : size;
+    try {
+      const held = { bytes };
+      try {
+        await pump(res.body, held, size, target, opts.onProgress);
+      } finally {
+        bytes = held.bytes;
+      }
+      if (expectedEnd !== undefined && bytes < expectedEnd) {
+        throw new BrokenTransferError(`the body ended after ${bytes} of ${expectedEnd} bytes`, bytes);
+      }
+      return { bytes, contentMd5, requestId, resumedFrom, reconnects: attempt };
+    } catch (err) {
+      if (opts.signal?.aborted || (err instanceof CliError && !(err instanceof BrokenTransferError))) throw err;
+      const why = err instanceof BrokenTransferError ? err.message : bodyFailure(err, client.http.timeout);
+      if (attempt >= retries) {
+        throw new BrokenTransferError(
+          `Download of image ${imageId} broke off at byte ${bytes}${size !== undefined ? ` of ${size}` : ''}: ${why}` +
+            (attempt ? ` (after ${attempt} reconnection${attempt > 1 ? 's' : ''})` : ''),
+          bytes,
+        );
+      }
+      const wait = RECONNECT_BACKOFF_MS[Math.min(attempt, RECONNECT_BACKOFF_MS.length - 1)];
+      debug(`download of image ${imageId} broke off at byte ${bytes} (${why}); asking for the rest in ${wait} ms (reconnection ${attempt + 1} of ${retries})`);
+      await sleep(wait, opts.signal);
+    }
   }
-  if (contentLength !== undefined && bytes !== contentLength) {
-    throw new CliError(`Download of image ${imageId} truncated: got ${bytes} of ${contentLength} bytes`);
-  }
-  const digests: Record<string, string> = {};
-  for (const [a, h] of hashers) digests[a] = h.digest('hex');
-  return { bytes, contentLength, contentMd5, digests, requestId: res.requestId };
 }
 
 export interface Verification {

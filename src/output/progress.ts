@@ -19,6 +19,8 @@ export interface ProgressOptions {
   total?: number;
   /** --progress given */
   enabled: boolean;
+  /** bytes already there before this run (a resumed download): not counted in the rate or summary */
+  initial?: number;
   /** milliseconds between plain lines off a TTY (default 5000) */
   intervalMs?: number;
   now?: () => number;
@@ -111,8 +113,9 @@ export async function startProgress(opts: ProgressOptions): Promise<TransferProg
   const now = opts.now ?? Date.now;
   const started = now();
   const meter = new RateMeter();
-  let bytes = 0;
-  meter.add(started, 0);
+  const initial = opts.initial ?? 0;
+  let bytes = initial;
+  meter.add(started, initial);
   const state = (): ProgressState => ({ label: opts.label, bytes, total: opts.total, rate: meter.rate() });
 
   if (opts.io.interactive) {
@@ -137,7 +140,7 @@ export async function startProgress(opts: ProgressOptions): Promise<TransferProg
         spinner.text = formatProgress(state());
       },
       done() {
-        spinner.succeed(formatSummary(opts.label, bytes, now() - started));
+        spinner.succeed(formatSummary(opts.label, bytes - initial, now() - started));
       },
       fail() {
         spinner.stop();
@@ -164,7 +167,7 @@ export async function startProgress(opts: ProgressOptions): Promise<TransferProg
       }
     },
     done() {
-      write(formatSummary(opts.label, bytes, now() - started));
+      write(formatSummary(opts.label, bytes - initial, now() - started));
     },
     fail() {
       /* the error line says it all */

@@ -1,9 +1,10 @@
 /**
- * image-download: streamed, verified, and never a corrupt file under the target name.
- * With --file the data goes to a temporary file beside the target (same directory, so the final
- * rename is atomic), is hashed on the way, and is renamed into place only when the hash matches.
- * On mismatch, truncation, error or Ctrl-C the temporary file is removed and the target is
- * untouched.
+ * image-download: streamed, verified, resumable, and never a corrupt file under the target name.
+ * With --file the data goes to a partial file beside the target (partial.ts: same directory, so
+ * the final rename is atomic), is hashed on the way (data-writer.ts, on a worker thread), and is
+ * renamed into place only when the hash matches. A checksum or size mismatch removes the partial;
+ * a cut (reset, timeout, Ctrl-C, kill) keeps it with its record, and the same command then asks
+ * only for the missing bytes. The target is untouched in every case but success.
  */
 import { CliError, InterruptedError, UsageError } from '../../errors.js';
 import type { Writable } from 'node:stream';
@@ -55,7 +56,7 @@ export const imageDownload = defineCommand<ImageDownloadOptions>({
     };
   },
   async run(opts, deps) {
-    const { dirname, basename, join, resolve } = await import('node:path');
+    const { dirname, resolve } = await import('node:path');
     const fs = await import('node:fs/promises');
     if (!opts.file && deps.io.stdoutIsTTY) {
       throw new UsageError(
@@ -77,66 +78,74 @@ export const imageDownload = defineCommand<ImageDownloadOptions>({
 
     const client = await deps.glance();
     const { findImage } = await import('../../glance/images.js');
-    const { chooseVerification, downloadImageData } = await import('../../glance/data.js');
+    const { chooseVerification, downloadImageData, SizeMismatchError } = await import('../../glance/data.js');
+    const { openDataWriter } = await import('../../data-writer.js');
     const image = await findImage(client, opts.image);
     const verification = chooseVerification(image, opts.allowMd5Fallback);
-    const hashes = [verification?.algo ?? 'md5'];
+    const size = typeof image.size === 'number' ? image.size : undefined;
+
+    let partial: import('./partial.js').Partial | undefined;
+    if (opts.file) {
+      const { openPartial } = await import('./partial.js');
+      partial = await openPartial(resolve(opts.file), image, client.http.timeout + 60);
+      for (const note of partial.notes) deps.warn(note);
+    }
+    const offset = partial?.offset ?? 0;
+    const writer = openDataWriter({
+      algo: verification?.algo ?? 'md5',
+      fd: partial?.fd,
+      offset,
+      stream: partial ? undefined : (deps.io.stdout as Writable),
+    });
 
     const { startProgress } = await import('../../output/progress.js');
-    let view: Awaited<ReturnType<typeof startProgress>> | undefined;
-    const progressStart = async (total?: number) => {
-      view = await startProgress({ io: deps.io, label: 'Downloading', total, enabled: opts.progress });
-    };
-
-    let tmp: string | undefined;
+    const view = await startProgress({ io: deps.io, label: 'Downloading', total: size, enabled: opts.progress, initial: offset });
+    let outcome: 'verified' | 'wrong' | 'cut' = 'cut';
     try {
-      let sink: NodeJS.WritableStream;
-      if (opts.file && dir) {
-        const { randomBytes } = await import('node:crypto');
-        tmp = join(dir, `.${basename(opts.file)}.${randomBytes(4).toString('hex')}.tsglance-part`);
-        const { createWriteStream } = await import('node:fs');
-        // flush: fsync before close, so that the renamed file is on disk, not just in the page cache
-        const ws = createWriteStream(tmp, { flags: 'wx', mode: 0o666, flush: true, highWaterMark: 1024 * 1024 });
-        await new Promise<void>((res, rej) => ws.once('open', () => res()).once('error', rej));
-        sink = ws;
-      } else {
-        sink = deps.io.stdout;
+      let contentMd5: string | undefined;
+      // a partial that is already whole only needs hashing
+      if (!(size !== undefined && size > 0 && offset === size)) {
+        const result = await downloadImageData(client, image.id, writer, {
+          prefer: opts.prefer,
+          offset,
+          size,
+          signal: deps.signal,
+          onProgress: (n) => view.update(n),
+        });
+        contentMd5 = result.contentMd5;
       }
-      await progressStart(image.size ?? undefined);
-      const result = await downloadImageData(client, image.id, sink as Writable, {
-        prefer: opts.prefer,
-        hashes,
-        signal: deps.signal,
-        onProgress: (n) => view?.update(n),
-      });
+      const { digest } = await writer.finish();
       let check = verification;
-      if (!check && result.contentMd5 && /^[0-9a-f]{32}$/i.test(result.contentMd5)) {
-        check = { algo: 'md5', expected: result.contentMd5.toLowerCase(), source: 'content-md5' };
+      if (!check && contentMd5 && /^[0-9a-f]{32}$/i.test(contentMd5)) {
+        check = { algo: 'md5', expected: contentMd5.toLowerCase(), source: 'content-md5' };
       }
-      if (check) {
-        const got = result.digests[check.algo];
-        if (got !== check.expected) {
-          throw new CliError(
-            `Corrupt image download: checksum mismatch for image ${image.id} (${check.algo} expected ${check.expected}, got ${got})` +
-              (opts.file ? `; ${opts.file} was left untouched` : '; the data written to stdout is not the image'),
-          );
-        }
-      } else {
-        deps.warn(`Image ${image.id} has no checksum: the download could not be verified`);
+      if (check && digest !== check.expected) {
+        outcome = 'wrong';
+        throw new CliError(
+          `Corrupt image download: checksum mismatch for image ${image.id} (${check.algo} expected ${check.expected}, got ${digest})` +
+            (opts.file ? `; ${opts.file} was left untouched` : '; the data written to stdout is not the image'),
+        );
       }
-      if (tmp && opts.file) {
-        await fs.rename(tmp, opts.file);
-        tmp = undefined;
-      }
-      view?.done();
+      if (!check) deps.warn(`Image ${image.id} has no checksum: the download could not be verified`);
+      await writer.close();
+      if (partial && opts.file) await partial.commit(opts.file);
+      outcome = 'verified';
+      view.done();
     } catch (err) {
-      view?.fail();
-      if (deps.signal.aborted) {
-        throw new InterruptedError(`Download interrupted${opts.file ? `; ${opts.file} was left untouched` : ''}`);
+      view.fail();
+      if (err instanceof SizeMismatchError) outcome = 'wrong';
+      await writer.close();
+      let kept = '';
+      if (partial) {
+        const held = await partial.close().then(() => fs.stat(partial!.dataPath)).then((s) => s.size, () => 0);
+        if (outcome === 'wrong' || held === 0) await partial.discard();
+        else kept = `; the ${held} bytes received are kept in ${partial.dataPath}: the same command resumes from there`;
       }
+      if (deps.signal.aborted) {
+        throw new InterruptedError(`Download interrupted${opts.file ? `; ${opts.file} was left untouched` : ''}${kept}`);
+      }
+      if (kept && err instanceof CliError) throw new CliError(`${err.message}${kept}`, err.exitCode);
       throw err;
-    } finally {
-      if (tmp) await fs.unlink(tmp).catch(() => undefined);
     }
   },
 });
