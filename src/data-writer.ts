@@ -43,6 +43,8 @@ export interface DataWriter {
   restart(): Promise<void>;
   /** Wait until everything is hashed and (for a file) written and synced to disk. */
   finish(): Promise<{ digest: string; bytes: number }>;
+  /** Wait until what was handed in so far is in the file (after a failure: kept for resume). */
+  flush(): Promise<void>;
   /** Stop the worker; what is in the file so far stays there. */
   close(): Promise<void>;
 }
@@ -282,6 +284,10 @@ export function openDataWriter(opts: DataWriterOptions): DataWriter {
         });
       }
       return result;
+    },
+    async flush() {
+      post();
+      while (!failure && free.length < slotCount) await waitForSlot();
     },
     async close() {
       closed = true;

@@ -1,8 +1,8 @@
 /**
  * Faults on the wire, between tsglance and the real Glance: a small TCP proxy in this file resets
  * the connection mid-upload, flips a byte of a download, or cuts a download short. Nothing may be
- * lost or left behind: the created record is deleted, the target file is untouched, the temporary
- * file is gone.
+ * lost or left behind: the created record is deleted, the target file is untouched, a corrupt
+ * partial is gone and a cut one is kept for resume (more in download-resume.test.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -138,16 +138,21 @@ describe('faults', () => {
       expect(parts()).toEqual([]);
     });
 
-    it('a truncated download: exit 1, no file at the target, temp removed', async () => {
+    it('a download cut on every attempt: exit 1 after the reconnections, no file at the target, the partial kept for the same command', async () => {
       proxy.mode = 'truncate-download';
       proxy.fired = 0;
       const target = join(dir, 'trunc.raw');
       const r = await tsglance(['image-download', id, '--file', target], { env: viaProxy });
-      expect(proxy.fired).toBe(1);
+      expect(proxy.fired).toBe(4);
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/truncated|failed after/);
+      expect(r.stderr).toMatch(/broke off at byte \d+ of 1048576: .*\(after 3 reconnections\); the \d+ bytes received are kept in \S+\.trunc\.raw\.tsglance-part/);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(existsSync(target)).toBe(false);
+      expect(parts().sort()).toEqual(['.trunc.raw.tsglance-part', '.trunc.raw.tsglance-part.json']);
+      proxy.mode = 'pass';
+      const again = await tsglance(['image-download', id, '--file', target], { env: viaProxy });
+      expect(again.code, again.stderr).toBe(0);
+      expect(readFileSync(target).length).toBe(1024 * 1024);
       expect(parts()).toEqual([]);
     });
 

@@ -134,6 +134,8 @@ export const imageDownload = defineCommand<ImageDownloadOptions>({
     } catch (err) {
       view.fail();
       if (err instanceof SizeMismatchError) outcome = 'wrong';
+      // the bytes received so far go to disk, for the next run to resume from
+      if (outcome === 'cut') await writer.flush().catch(() => undefined);
       await writer.close();
       let kept = '';
       if (partial) {
