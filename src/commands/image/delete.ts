@@ -30,8 +30,8 @@ export const imageDelete = defineCommand<ImageDeleteOptions>({
         const arg = opts.images[i];
         try {
           const id = isUuid(arg) ? arg : (await findImage(client, arg)).id;
-          // 500/503 only: a 409 (in use) is an answer, not a hiccup
-          await deleteImageRetrying(client, id, { transient: [500, 503] });
+          // server and gateway errors only: a 409 (in use) is an answer, not a hiccup
+          await deleteImageRetrying(client, id, { transient: [500, 502, 503, 504] });
         } catch (err) {
           if (err instanceof HttpError) {
             const detail = err.detail ? ` (${err.detail})` : '';

@@ -7,7 +7,7 @@ import { CliError, ExitCode, InterruptedError, UsageError } from '../../errors.j
 import type { GlanceClient } from '../../glance/client.js';
 import { uploadImageData } from '../../glance/data.js';
 import { getStores } from '../../glance/info.js';
-import { HttpError } from '../../http.js';
+import { ConnectionError, HttpError } from '../../http.js';
 import type { Deps } from '../types.js';
 import type { DataSource } from './data-source.js';
 
@@ -101,26 +101,42 @@ export async function cleanupAfterFailedUpload(
 }
 
 /**
+ * A retried DELETE's answer that means an earlier attempt did delete the image: 404, or Glance's
+ * 400 "Image status transition from deleted to deleted is not allowed" (the first attempt was
+ * still finishing when it answered 500).
+ */
+export function alreadyDeleted(err: unknown): boolean {
+  if (!(err instanceof HttpError)) return false;
+  if (err.status === 404) return true;
+  return err.status === 400 && /transition from (deleted|pending_delete) to /i.test(`${err.message} ${err.detail ?? ''}`);
+}
+
+/**
  * DELETE an image, tolerating the moments when Glance is still busy with it (the upload handler
  * reverting a failed upload answers 409/500 for a short while; SQLite-backed servers say
- * "database is locked"): up to 5 attempts with backoff. A 404 after such a failure means an
- * earlier attempt did delete it.
+ * "database is locked"; a gateway answers 502/504; a connection drops): up to 5 attempts with backoff. The retries
+ * are all made here (not in the HTTP layer), so that a retry which finds the image already
+ * deleted is known to be one, and counts as success.
  */
 export async function deleteImageRetrying(
   client: GlanceClient,
   imageId: string,
   opts: { transient?: number[]; sleep?: (ms: number) => Promise<void> } = {},
 ): Promise<void> {
-  const transientStatuses = opts.transient ?? [409, 500, 503];
+  const transientStatuses = opts.transient ?? [409, 500, 502, 503, 504];
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const path = `/v2/images/${encodeURIComponent(imageId)}`;
   for (let attempt = 0; ; attempt++) {
     try {
-      await client.send('DELETE', path);
+      await client.send('DELETE', path, { idempotent: false });
       return;
     } catch (err) {
-      if (attempt > 0 && err instanceof HttpError && err.status === 404) return;
-      const transient = err instanceof HttpError && transientStatuses.includes(err.status);
+      if (attempt > 0 && alreadyDeleted(err)) {
+        client.http.debug(`DELETE ${path}: an earlier attempt deleted it (${(err as HttpError).status})`);
+        return;
+      }
+      const transient =
+        (err instanceof HttpError && transientStatuses.includes(err.status)) || err instanceof ConnectionError;
       if (!transient || attempt >= 4) throw err;
       client.http.debug(`DELETE ${path} answered ${(err as HttpError).status}; retrying`);
       await sleep(Math.min(250 * 2 ** attempt, 4000));
