@@ -15,10 +15,23 @@ interface KeytarApi {
   deletePassword(service: string, account: string): Promise<boolean>;
 }
 
+async function importKeychainModule(): Promise<unknown> {
+  const { isSea } = await import('node:sea');
+  // a variable specifier keeps bundlers from inlining it; the package stays optional
+  if (!isSea()) return import(KEYCHAIN_MODULE);
+  // The single executable's own require() knows only Node's built-in modules, and a native addon
+  // cannot be embedded: look for it on disk, in node_modules beside the executable (or above).
+  const { createRequire } = await import('node:module');
+  try {
+    return createRequire(process.execPath)(KEYCHAIN_MODULE) as unknown;
+  } catch (err) {
+    throw new Error(`${KEYCHAIN_MODULE} cannot be loaded by the single executable (${(err as Error).message.split('\n')[0]})`);
+  }
+}
+
 /** Loads the native module; throws (module missing, libsecret missing) when it cannot. */
 export async function loadKeytarStore(): Promise<SecretStore> {
-  // a variable specifier keeps bundlers from inlining it; the package stays optional
-  const mod = (await import(KEYCHAIN_MODULE)) as Partial<KeytarApi> & { default?: KeytarApi };
+  const mod = (await importKeychainModule()) as Partial<KeytarApi> & { default?: KeytarApi };
   // a CommonJS module: its exports object is the default export (named ones are guessed)
   const api = (typeof mod.default?.getPassword === 'function' ? mod.default : mod) as KeytarApi;
   for (const fn of ['getPassword', 'setPassword', 'deletePassword'] as const) {

@@ -1,0 +1,55 @@
+/**
+ * What a run does before and around the command tree, shared by the two builds: the npm package
+ * (main.ts, an ES module beside dist/help.txt) and the single executable (sea.ts, a CommonJS
+ * script inside a copy of node, with help.txt as an embedded asset).
+ */
+import { ExitCode, InterruptedError } from './errors.js';
+
+export interface Build {
+  /** what `--version` prints */
+  versionLine: string;
+  /** the program help rendered from the command tree at build time, when the build has it */
+  prebuiltHelp(): string | undefined;
+}
+
+export async function start(build: Build): Promise<void> {
+  const argv = process.argv.slice(2);
+  // `--version` alone needs nothing else: answer before loading the command tree
+  if (argv.length === 1 && argv[0] === '--version') {
+    process.stdout.write(`${build.versionLine}\n`);
+    process.exit(ExitCode.ok);
+  }
+  // without the prebuilt help the tree renders it below
+  if (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')) {
+    const prebuilt = readOrUndefined(build.prebuiltHelp);
+    if (prebuilt) {
+      process.stdout.write(prebuilt);
+      process.exit(ExitCode.ok);
+    }
+  }
+
+  const controller = new AbortController();
+  let interrupts = 0;
+  process.on('SIGINT', () => {
+    interrupts++;
+    if (interrupts > 1) process.exit(ExitCode.interrupted);
+    controller.abort(new InterruptedError());
+  });
+  // a closed stdout pipe (`tsglance image-list | head -1`) is not an error worth a trace
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(ExitCode.ok);
+  });
+
+  // the rest is a separate chunk of the npm bundle, loaded only now
+  const [{ runCli }, { processIO }] = await Promise.all([import('./run.js'), import('./output/io.js')]);
+  const code = await runCli(argv, { io: processIO(), env: process.env, signal: controller.signal });
+  process.exitCode = code;
+}
+
+function readOrUndefined(read: () => string | undefined): string | undefined {
+  try {
+    return read() || undefined;
+  } catch {
+    return undefined;
+  }
+}
