@@ -25,7 +25,7 @@ async function importKeychainModule(): Promise<unknown> {
   try {
     return createRequire(process.execPath)(KEYCHAIN_MODULE) as unknown;
   } catch (err) {
-    throw new Error(`${KEYCHAIN_MODULE} cannot be loaded by the single executable (${(err as Error).message.split('\n')[0]})`);
+    throw new Error(`${KEYCHAIN_MODULE} cannot be loaded by the single executable: ${(err as Error).message.split('\n')[0]}`);
   }
 }
 

@@ -67,7 +67,8 @@ export function collect(child: ChildProcess, timeoutMs = 120_000): Promise<RunRe
   });
 }
 
-function run(cmd: string, args: string[], opts: RunOpts): Promise<RunResult> {
+/** Any program (an installed tsglance, the single executable) with the same clean environment. */
+export function run(cmd: string, args: string[], opts: RunOpts = {}): Promise<RunResult> {
   // `exec … <&-` closes fd 0 the way cron does; glanceclient needs that for --file with glance-direct
   const closed = opts.input === undefined && opts.stdin !== 'null';
   const child = closed
