@@ -68,7 +68,7 @@ describe('the npm package, packed from a clean clone of HEAD and installed with 
   it('image-list -f json and image-show work against the stack, as bin/tsglance', async () => {
     const list = await run(installed, ['image-list', '-f', 'json']);
     expect(list.stderr).toBe('');
-    expect((JSON.parse(list.stdout) as { ID: string }[]).map((r) => r.ID)).toContain(image);
+    expect((JSON.parse(list.stdout) as { id: string }[]).map((r) => r.id)).toContain(image);
     await expectSameAsBin(installed, ['image-list', '-f', 'json']);
     await expectSameAsBin(installed, ['image-show', image]);
   });
