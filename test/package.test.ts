@@ -4,13 +4,13 @@
  * PATH and no node_modules beside it. Both against the local stack, compared with bin/tsglance.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, copyFileSync, mkdtempSync, openSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deleteImages, glanceImage } from './helpers/fixtures.js';
+import { dataFile, deleteImages, glanceImage } from './helpers/fixtures.js';
 import { packAndInstall, tarballFiles, type PackedInstall } from './helpers/package.js';
-import { ROOT, run, tsglance, uniqueName, type RunOpts } from './helpers/run.js';
+import { ROOT, cleanEnv, run, tsglance, uniqueName, type RunOpts } from './helpers/run.js';
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
   version: string;
@@ -137,6 +137,27 @@ describe('the single executable (npm run sea)', () => {
   it('image-show of an image, byte for byte as bin/tsglance', async () => {
     await expectSameAsBin(exe, ['image-show', image], noNode);
     await expectSameAsBin(exe, ['image-show', image, '-f', 'json'], noNode);
+  });
+
+  it('moves image data over undici inside it: image-create --file, then image-download to a file and to stdout', async () => {
+    const data = dataFile(3 * 1024 * 1024 + 17);
+    const created = await run(exe, ['image-create', '--name', uniqueName('sea-data'), '--disk-format', 'raw', '--container-format', 'bare', '--file', data, '-f', 'json'], noNode);
+    expect(created.code, created.stderr).toBe(0);
+    const id = (JSON.parse(created.stdout) as { id: string }).id;
+    try {
+      const target = join(mkdtempSync(join(tmpdir(), 'tsglance-sea-dl-')), 'image.raw');
+      const toFile = await run(exe, ['image-download', '--file', target, id], noNode);
+      expect(toFile.code, toFile.stderr).toBe(0);
+      expect(readFileSync(target).equals(readFileSync(data))).toBe(true);
+      const piped = `${target}.stdout`;
+      const out = openSync(piped, 'w');
+      const toStdout = spawnSync(exe, ['image-download', id], { env: cleanEnv(noNode), stdio: ['ignore', out, 'pipe'], encoding: 'utf8' });
+      closeSync(out);
+      expect(toStdout.status, toStdout.stderr).toBe(0);
+      expect(readFileSync(piped).equals(readFileSync(data))).toBe(true);
+    } finally {
+      await deleteImages([id]);
+    }
   });
 
   it('without keytar beside it the token goes to the file cache, and --debug says why', async () => {
