@@ -89,6 +89,7 @@ export function createDeps(init: DepsInit): Resources {
           debug: globals.debug ? debug : undefined,
           clock,
           dispatcher: init.dispatcher,
+          signal,
         });
         const cacheOff = globals.tokenCache === false || /^(1|true|yes)$/i.test(env.OS_NO_CACHE ?? '');
         const store = await openTokenStore(env, { disabled: cacheOff, debug });

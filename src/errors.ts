@@ -10,7 +10,12 @@ export const ExitCode = {
   partial: 3,
   /** --watch-timeout ran out while the import goes on */
   timeout: 124,
+  /** SIGHUP (a closed terminal): 128+1 */
+  hangup: 129,
+  /** SIGINT (Ctrl-C): 128+2 */
   interrupted: 130,
+  /** SIGTERM (kill, timeout, systemd): 128+15 */
+  terminated: 143,
 } as const;
 
 /** An error whose message is already fit for the operator: printed as one line, no stack. */
@@ -40,9 +45,18 @@ export class ConfigError extends CliError {
   }
 }
 
+/**
+ * The run was stopped by the operator or by a signal (see signals.ts). Commands raise it with
+ * Ctrl-C's status; run.ts reports the status of the signal that actually came (128+n).
+ */
 export class InterruptedError extends CliError {
-  constructor(message = 'Interrupted.') {
-    super(message, ExitCode.interrupted);
+  constructor(
+    message = 'Interrupted.',
+    exitCode: number = ExitCode.interrupted,
+    /** SIGINT, SIGTERM or SIGHUP when a signal caused it */
+    readonly signalName?: string,
+  ) {
+    super(message, exitCode);
     this.name = 'InterruptedError';
   }
 }

@@ -14,7 +14,10 @@ export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type Headers = Record<string, string>;
 
 export interface HttpClientOptions {
-  /** seconds; applies to connect, headers and idle body (glanceclient's --timeout, default 600) */
+  /**
+   * seconds (glanceclient's --timeout, default 600): the whole exchange of a JSON call, headers and
+   * body; for image data (`stream`) connect, headers and idle time
+   */
   timeout?: number;
   insecure?: boolean;
   cacert?: string;
@@ -27,6 +30,11 @@ export interface HttpClientOptions {
   clock?: Clock;
   /** an undici Dispatcher (MockAgent in tests); default: a keep-alive Agent */
   dispatcher?: unknown;
+  /**
+   * The run's signal (aborted on SIGINT/SIGTERM/SIGHUP, see signals.ts): every request that does
+   * not bring a signal of its own stops with it. A cleanup after an interruption passes its own.
+   */
+  signal?: AbortSignal;
 }
 
 export interface RequestOptions {
@@ -39,8 +47,10 @@ export interface RequestOptions {
   /** force or forbid retries; default: GET/HEAD/DELETE/PUT with a replayable body */
   idempotent?: boolean;
   signal?: AbortSignal;
-  /** per-request override of the idle timeout in seconds */
+  /** per-request override of the timeout in seconds (see HttpClientOptions.timeout) */
   timeout?: number;
+  /** what the timeout is called in the message when it runs out; default `--timeout N` */
+  timeoutName?: string;
   /** image data (up or down): use undici, which moves bulk bodies fastest */
   stream?: boolean;
 }
@@ -65,10 +75,36 @@ export class HttpError extends CliError {
     readonly status: number,
     readonly requestId?: string,
     readonly detail?: string,
+    /** the URL asked (userinfo removed) */
+    readonly url?: string,
+    /** a 3xx answer's Location (userinfo removed): never followed */
+    readonly location?: string,
   ) {
     super(message);
     this.name = 'HttpError';
   }
+}
+
+/** JSON replies are read up to this many bytes; past it the call fails with one line. */
+export const JSON_BODY_CAP = 64 * 1024 * 1024;
+/** Of an error reply (an HTML page, a stack dump), this much is kept for the message; the rest is dropped. */
+export const ERROR_BODY_CAP = 64 * 1024;
+
+/** A reply that is not what a JSON call can use: too large, not JSON, or cut short. */
+export class BadResponseError extends CliError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BadResponseError';
+  }
+}
+
+/** A URL fit to print or store: any user:password@ is removed. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1');
+}
+
+function mib(bytes: number): string {
+  return `${Math.round(bytes / (1024 * 1024))} MiB`;
 }
 
 /** The server could not be reached at all (refused, reset, DNS, TLS, timeout). */
@@ -83,7 +119,8 @@ export class ConnectionError extends CliError {
 }
 
 const STATUS_TEXT: Record<number, string> = {
-  300: 'Multiple Choices', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found',
+  300: 'Multiple Choices', 301: 'Moved Permanently', 302: 'Found', 303: 'See Other', 304: 'Not Modified',
+  307: 'Temporary Redirect', 308: 'Permanent Redirect', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found',
   405: 'Method Not Allowed', 406: 'Not Acceptable', 409: 'Conflict', 410: 'Gone', 413: 'Request Entity Too Large',
   415: 'Unsupported Media Type', 500: 'Internal Server Error', 501: 'Not Implemented', 502: 'Bad Gateway',
   503: 'Service Unavailable', 504: 'Gateway Timeout',
@@ -210,7 +247,7 @@ function isReplayable(body: RequestOptions['body']): boolean {
 function connectionMessage(url: string, err: unknown): { message: string; code?: string } {
   const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
   const code = e?.code && e.code !== 'UND_ERR_SOCKET' ? e.code : (e?.cause?.code ?? e?.code);
-  let origin = url;
+  let origin = redactUrl(url);
   try {
     origin = new URL(url).origin;
   } catch {
@@ -243,15 +280,9 @@ interface RawResponse {
   body: ResponseBody;
 }
 
-/** node:http's response with the body helpers undici's has (text, json, dump). */
+/** node:http's response, given body helpers by HttpClient.request (withBodyHelpers). */
 function nodeBody(res: import('node:http').IncomingMessage): ResponseBody {
   const body = res as unknown as ResponseBody;
-  body.text = async () => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of res) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
-  };
-  body.json = async () => JSON.parse(await body.text()) as unknown;
   // wait for 'end': only then is the socket back in the keep-alive pool for the next attempt
   body.dump = async () => {
     if (res.readableEnded || res.destroyed) return;
@@ -260,6 +291,102 @@ function nodeBody(res: import('node:http').IncomingMessage): ResponseBody {
     await done;
   };
   return body;
+}
+
+/** At most `cap` bytes of a body; `over` when there was more (the rest is not read: the stream is destroyed). */
+async function readCapped(body: Readable, cap: number): Promise<{ bytes: Buffer; over: boolean }> {
+  const chunks: Buffer[] = [];
+  let n = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    n += chunk.length;
+    if (n > cap) {
+      chunks.push(chunk.subarray(0, chunk.length - (n - cap)));
+      body.destroy();
+      return { bytes: Buffer.concat(chunks), over: true };
+    }
+    chunks.push(chunk);
+  }
+  return { bytes: Buffer.concat(chunks), over: false };
+}
+
+interface BodyContext {
+  method: HttpMethod;
+  /** already redacted */
+  url: string;
+  status: number;
+  headers: HttpResponse['headers'];
+  /** why the body stopped when we stopped it (the time limit, or the run's signal), else undefined */
+  timedOut: () => Error | undefined;
+}
+
+/**
+ * text()/json() that read at most JSON_BODY_CAP bytes (64 MiB: a 2 GiB or endless reply must not
+ * take the heap with it) and turn a body that breaks off (reset, short Content-Length, the time
+ * limit) into one line naming the call.
+ */
+function withBodyHelpers(body: ResponseBody, ctx: BodyContext): ResponseBody {
+  const call = `${ctx.method} ${ctx.url}`;
+  const declared = Number(headerValue(ctx.headers, 'content-length'));
+  body.text = async () => {
+    if (declared > JSON_BODY_CAP) {
+      body.destroy();
+      throw new BadResponseError(`The response to ${call} is ${mib(declared)}, more than the ${mib(JSON_BODY_CAP)} tsglance reads of a JSON reply; not read`);
+    }
+    let read: { bytes: Buffer; over: boolean };
+    try {
+      read = await readCapped(body, JSON_BODY_CAP);
+    } catch (err) {
+      const stoppedBy = ctx.timedOut();
+      if (stoppedBy) throw stoppedBy;
+      const e = err as { code?: string; message?: string };
+      const why = e.code === 'ECONNRESET' || e.message === 'aborted' ? 'the connection closed before the whole response arrived' : (e.message ?? String(err));
+      throw new ConnectionError(`The response to ${call} broke off: ${why}`, e.code);
+    }
+    if (read.over) {
+      throw new BadResponseError(`The response to ${call} is larger than the ${mib(JSON_BODY_CAP)} tsglance reads of a JSON reply; stopped reading`);
+    }
+    return read.bytes.toString('utf8');
+  };
+  body.json = async () => parseJson(await body.text(), ctx);
+  return body;
+}
+
+function parseJson(text: string, ctx: Pick<BodyContext, 'method' | 'url' | 'status' | 'headers'>, who = 'The server'): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    const type = headerValue(ctx.headers, 'content-type') ?? 'no content-type';
+    const start = text.trim().slice(0, 60).replace(/\s+/g, ' ');
+    throw new BadResponseError(
+      `${who} returned a response that is not JSON (HTTP ${statusLine(ctx.status)}, ${type}${start ? `: ${JSON.stringify(start)}` : ''}) to ${ctx.method} ${ctx.url}`,
+    );
+  }
+}
+
+/** The JSON of a response (undefined when the body is empty); a body that is not JSON is one line naming the call. */
+export async function parseJsonBody(res: HttpResponse, method: HttpMethod, who = 'Glance'): Promise<unknown> {
+  const text = await res.body.text();
+  if (!text.trim()) return undefined;
+  return parseJson(text, { method, url: res.url, status: res.status, headers: res.headers }, who);
+}
+
+/**
+ * The time limit of one exchange (request, headers and the whole body): an AbortSignal that fires
+ * at the limit, and the error that says which limit ran out.
+ */
+function exchangeDeadline(seconds: number, method: HttpMethod, url: string, name = `--timeout ${seconds}`) {
+  const controller = new AbortController();
+  let error: Error | undefined;
+  const timer = setTimeout(() => {
+    error = new ConnectionError(`Timed out after ${seconds} s waiting for the response to ${method} ${url} (${name})`, 'ETIMEDOUT_EXCHANGE');
+    controller.abort(error);
+  }, seconds * 1000);
+  timer.unref();
+  return {
+    signal: controller.signal,
+    clear: () => clearTimeout(timer),
+    expired: () => error,
+  };
 }
 
 type Undici = typeof import('undici');
@@ -285,6 +412,11 @@ export class HttpClient {
   constructor(private readonly options: HttpClientOptions = {}) {
     this.clock = options.clock ?? systemClock;
     this.timeout = options.timeout ?? 600;
+  }
+
+  /** the run's signal (see HttpClientOptions.signal), for callers that combine it with their own */
+  get runSignal(): AbortSignal | undefined {
+    return this.options.signal;
   }
 
   get debugEnabled(): boolean {
@@ -320,42 +452,49 @@ export class HttpClient {
   }
 
   /** One attempt over undici (image data, injected dispatchers). */
-  private async sendUndici(method: HttpMethod, url: string, headers: Headers, body: RequestOptions['body'], opts: RequestOptions): Promise<RawResponse> {
+  private async sendUndici(method: HttpMethod, url: string, headers: Headers, body: RequestOptions['body'], opts: RequestOptions, signal?: AbortSignal): Promise<RawResponse> {
     const { request } = await loadUndici();
     const res = await request(url, {
       method,
       headers,
       body: body as never,
       dispatcher: (await this.getDispatcher()) as never,
-      signal: opts.signal,
+      signal,
       ...(opts.timeout ? { headersTimeout: opts.timeout * 1000, bodyTimeout: opts.timeout * 1000 } : {}),
     });
     return { status: res.statusCode, headers: res.headers, body: res.body as unknown as ResponseBody };
   }
 
   /** One attempt over node:http(s), for small replayable requests. */
-  private async sendNode(method: HttpMethod, url: string, headers: Headers, body: string | Buffer | undefined, opts: RequestOptions): Promise<RawResponse> {
+  private async sendNode(method: HttpMethod, url: string, headers: Headers, body: string | Buffer | undefined, signal?: AbortSignal): Promise<RawResponse> {
     const secure = url.startsWith('https:');
     const mod = secure ? await import('node:https') : await import('node:http');
     const agents = this.nodeAgents;
     const agent = secure
       ? (agents.https ??= new (mod as typeof import('node:https')).Agent({ keepAlive: true, ...this.tlsOptions() }))
       : (agents.http ??= new mod.Agent({ keepAlive: true }));
-    const timeoutMs = (opts.timeout ?? this.timeout) * 1000;
     const sendHeaders: Record<string, string | number> = { ...headers };
     if (body !== undefined) sendHeaders['content-length'] = Buffer.byteLength(body);
     return new Promise<RawResponse>((resolve, reject) => {
-      const req = mod.request(url, { method, headers: sendHeaders, agent, signal: opts.signal }, (res) => {
-        res.setTimeout(timeoutMs, () => res.destroy(Object.assign(new Error('body timeout'), { code: 'UND_ERR_BODY_TIMEOUT' })));
+      const req = mod.request(url, { method, headers: sendHeaders, agent, signal }, (res) => {
         resolve({ status: res.statusCode ?? 0, headers: res.headers, body: nodeBody(res) });
       });
-      req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error('headers timeout'), { code: 'UND_ERR_HEADERS_TIMEOUT' })));
       req.on('error', reject);
       req.end(body);
     });
   }
 
-  async request(method: HttpMethod, url: string, opts: RequestOptions = {}): Promise<HttpResponse> {
+  /**
+   * One call: retries for idempotent requests on connection failures and 502/503/504, and every
+   * status outside 2xx (and `accept`) raised as HttpError. 3xx included: a redirect is never
+   * followed, so neither the token nor a body goes anywhere but the URL given.
+   *
+   * Time: a JSON call (everything but `stream`) must complete, headers and body, within the
+   * timeout (--timeout, or `opts.timeout`): a server that drips a byte now and then cannot keep it
+   * alive. Image data (`stream`) is bounded by idle time instead, as its length has no bound.
+   */
+  async request(method: HttpMethod, url: string, given: RequestOptions = {}): Promise<HttpResponse> {
+    const opts = given.signal || !this.options.signal ? given : { ...given, signal: this.options.signal };
     const headers: Headers = { 'user-agent': 'tsglance', ...(opts.headers ?? {}) };
     let body = opts.body;
     if (opts.json !== undefined) {
@@ -365,43 +504,64 @@ export class HttpClient {
     const idempotent = opts.idempotent ?? (['GET', 'HEAD', 'DELETE', 'PUT'].includes(method) && isReplayable(body));
     const maxRetries = idempotent ? (this.options.retries ?? 3) : 0;
     const light = !this.options.dispatcher && !opts.stream && isReplayable(body);
+    const shown = redactUrl(url);
+    const limitS = opts.timeout ?? this.timeout;
 
     for (let attempt = 0; ; attempt++) {
       const started = this.clock.now();
       if (this.options.debug) {
-        const shown = opts.json !== undefined ? ' ' + JSON.stringify(redactJson(opts.json)) : '';
-        this.debug(`REQ ${method} ${url} ${JSON.stringify(redactHeaders(headers))}${shown}`);
+        const sent = opts.json !== undefined ? ' ' + JSON.stringify(redactJson(opts.json)) : '';
+        this.debug(`REQ ${method} ${shown} ${JSON.stringify(redactHeaders(headers))}${sent}`);
       }
+      const exchange = opts.stream ? undefined : exchangeDeadline(limitS, method, shown, opts.timeoutName);
+      const signal = exchange ? (opts.signal ? AbortSignal.any([opts.signal, exchange.signal]) : exchange.signal) : opts.signal;
       let res: RawResponse;
       try {
         res = light
-          ? await this.sendNode(method, url, headers, body as string | Buffer | undefined, opts)
-          : await this.sendUndici(method, url, headers, body, opts);
+          ? await this.sendNode(method, url, headers, body as string | Buffer | undefined, signal)
+          : await this.sendUndici(method, url, headers, body, opts, signal);
       } catch (err) {
+        exchange?.clear();
         if (opts.signal?.aborted) throw err;
+        if (exchange?.expired()) {
+          this.debug(`TIMEOUT ${method} ${shown} after ${this.clock.now() - started} ms`);
+          throw exchange.expired();
+        }
         const { message, code } = connectionMessage(url, err);
-        this.debug(`ERR ${method} ${url} ${code ?? ''} after ${this.clock.now() - started} ms`);
+        this.debug(`ERR ${method} ${shown} ${code ?? ''} after ${this.clock.now() - started} ms`);
         if (attempt < maxRetries && code && RETRY_CODES.has(code)) {
           await this.clock.sleep(this.backoff(attempt), opts.signal);
           continue;
         }
         throw new ConnectionError(message, code);
       }
+      if (exchange) {
+        res.body.once('end', exchange.clear).once('close', exchange.clear).once('error', exchange.clear);
+      }
+      withBodyHelpers(res.body, {
+        method,
+        url: shown,
+        status: res.status,
+        headers: res.headers,
+        timedOut: () => (opts.signal?.aborted ? opts.signal.reason : exchange?.expired()) as Error | undefined,
+      });
       const requestId =
         headerValue(res.headers, 'x-openstack-request-id') ?? headerValue(res.headers, 'x-compute-request-id');
       this.debug(
-        `RESP ${method} ${url} -> ${res.status} in ${this.clock.now() - started} ms${requestId ? ' ' + requestId : ''}`,
+        `RESP ${method} ${shown} -> ${res.status} in ${this.clock.now() - started} ms${requestId ? ' ' + requestId : ''}`,
       );
-      const response: HttpResponse = { ...res, url, requestId };
+      const response: HttpResponse = { ...res, url: shown, requestId };
       if (attempt < maxRetries && RETRY_STATUSES.has(res.status)) {
         await res.body.dump().catch(() => undefined);
+        exchange?.clear();
         const wait = retryAfterMs(headerValue(res.headers, 'retry-after'), this.clock.now()) ?? this.backoff(attempt);
-        this.debug(`RETRY ${method} ${url} in ${wait} ms (attempt ${attempt + 2} of ${maxRetries + 1})`);
+        this.debug(`RETRY ${method} ${shown} in ${wait} ms (attempt ${attempt + 2} of ${maxRetries + 1})`);
         await this.clock.sleep(wait, opts.signal);
         continue;
       }
-      if (res.status >= 400 && !(opts.accept ?? []).includes(res.status)) {
-        throw await this.toError(response);
+      const expected = res.status >= 200 && res.status < 300;
+      if (!expected && !(opts.accept ?? []).includes(res.status)) {
+        throw await this.toError(response, method);
       }
       return response;
     }
@@ -411,26 +571,31 @@ export class HttpClient {
     return Math.min(500 * 2 ** attempt, MAX_BACKOFF_MS);
   }
 
-  async toError(res: HttpResponse): Promise<HttpError> {
+  /**
+   * The error for a status a call did not expect. Of the body, ERROR_BODY_CAP bytes are kept for
+   * the message and the rest is never read. A 3xx names where it pointed: it is not followed.
+   */
+  async toError(res: HttpResponse, method: HttpMethod = 'GET'): Promise<HttpError> {
     let text = '';
     try {
-      text = await res.body.text();
+      const read = await readCapped(res.body, ERROR_BODY_CAP);
+      text = read.bytes.toString('utf8');
     } catch {
       /* body unreadable: the status line alone must do */
     }
+    if (res.status >= 300 && res.status < 400) {
+      const to = headerValue(res.headers, 'location');
+      const location = to ? redactUrl(to) : undefined;
+      const msg = `HTTP ${statusLine(res.status)} from ${method} ${res.url}${location ? ` (to ${location})` : ''}: redirects are not followed`;
+      return new HttpError(res.requestId ? `${msg} (request-id ${res.requestId})` : msg, res.status, res.requestId, '', res.url, location);
+    }
     const detail = errorDetail(text, headerValue(res.headers, 'content-type') ?? '');
-    return new HttpError(formatHttpError(res.status, detail, res.requestId), res.status, res.requestId, detail);
+    return new HttpError(formatHttpError(res.status, detail, res.requestId), res.status, res.requestId, detail, res.url);
   }
 
   async json<T>(method: HttpMethod, url: string, opts: RequestOptions = {}): Promise<T> {
     const res = await this.request(method, url, { ...opts, headers: { accept: 'application/json', ...opts.headers } });
-    const text = await res.body.text();
-    if (!text) return undefined as T;
-    try {
-      return JSON.parse(text) as T;
-    } catch {
-      throw new CliError(`Invalid JSON in the response to ${method} ${url} (HTTP ${res.status})`);
-    }
+    return (await parseJsonBody(res, method, 'The server')) as T;
   }
 
   async close(): Promise<void> {

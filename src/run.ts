@@ -1,6 +1,7 @@
 /**
  * One invocation: parse, run the chosen command, turn every failure into one line on stderr and
- * a documented exit status. Ctrl-C aborts the command's signal (130); a second Ctrl-C exits at once.
+ * a documented exit status. SIGINT/SIGTERM/SIGHUP abort the command's signal (signals.ts); whatever the
+ * command reports as an interruption leaves with that signal's status (130, 143, 129).
  */
 import { CommanderError } from 'commander';
 import { buildProgram, fromCommanderError } from './cli.js';
@@ -9,11 +10,12 @@ import type { CommandDef, GlobalOptions, ParsedInput } from './commands/types.js
 import { CliError, ExitCode } from './errors.js';
 import type { IO } from './output/io.js';
 import type { Env } from './auth/settings.js';
+import { abortingSignal, exitStatusFor } from './signals.js';
 
 export interface RunOptions {
   io: IO;
   env: Env;
-  /** aborted on Ctrl-C (by main.ts) */
+  /** aborted on SIGINT, SIGTERM or SIGHUP (by main.ts, see signals.ts) */
   signal?: AbortSignal;
   dispatcher?: unknown;
 }
@@ -50,21 +52,24 @@ export async function runCli(argv: string[], opts: RunOptions): Promise<number> 
   });
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return exitCode;
+    return exitStatusFor(signal, exitCode);
   } catch (err) {
     if (err instanceof CommanderError) {
       const usage = fromCommanderError(err);
       // commander already printed its one-line message
       return usage ? usage.exitCode : err.exitCode;
     }
-    if (signal.aborted && !(err instanceof CliError)) {
-      io.stderr.write('Interrupted.\n');
-      return ExitCode.interrupted;
+    const bySignal = abortingSignal(signal);
+    if (bySignal && !(err instanceof CliError)) {
+      io.stderr.write(`${bySignal.message}\n`);
+      return bySignal.exitCode;
     }
     if (err instanceof CliError) {
-      io.stderr.write(`${err.message}\n`);
+      // commands word an interruption as Ctrl-C's; name the signal when another one came
+      const named = bySignal?.signalName && bySignal.signalName !== 'SIGINT' && err.exitCode === ExitCode.interrupted && !err.message.includes(bySignal.signalName);
+      io.stderr.write(`${named ? `${err.message.replace(/\.$/, '')} (${bySignal.signalName})` : err.message}\n`);
       if (debug && err.stack) io.stderr.write(`${err.stack}\n`);
-      return err.exitCode;
+      return exitStatusFor(signal, err.exitCode);
     }
     io.stderr.write(`Unexpected error: ${errorLine(err)}${debug ? '' : ' (run with --debug for details)'}\n`);
     if (debug && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);

@@ -3,7 +3,8 @@
  * (main.ts, an ES module beside dist/help.txt) and the single executable (sea.ts, a CommonJS
  * script inside a copy of node, with help.txt as an embedded asset).
  */
-import { ExitCode, InterruptedError } from './errors.js';
+import { ExitCode } from './errors.js';
+import { handleSignals } from './signals.js';
 
 export interface Build {
   /** what `--version` prints */
@@ -28,13 +29,9 @@ export async function start(build: Build): Promise<void> {
     }
   }
 
+  // SIGINT, SIGTERM and SIGHUP abort the run (exit 128+n); a second one exits at once
   const controller = new AbortController();
-  let interrupts = 0;
-  process.on('SIGINT', () => {
-    interrupts++;
-    if (interrupts > 1) process.exit(ExitCode.interrupted);
-    controller.abort(new InterruptedError());
-  });
+  handleSignals(controller);
   // a closed stdout pipe (`tsglance image-list | head -1`) is not an error worth a trace
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(ExitCode.ok);

@@ -8,9 +8,10 @@
  * without the token (what `token-cache show` lists: the keychain cannot be enumerated safely).
  */
 import { constants as fsc } from 'node:fs';
-import { chmod, lstat, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
-import { homedir, hostname } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { open, readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { basename, join } from 'node:path';
+import { cacheRoot, isPrivate, privateDir, writePrivateFile } from '../safe-file.js';
 import { randomBytes } from 'node:crypto';
 import type { CatalogService } from './keystone.js';
 import type { Env } from './settings.js';
@@ -46,19 +47,10 @@ const KEY_RE = /^[0-9a-f]{64}$/;
 const ENTRY_RE = /^([0-9a-f]{64})\.json$/;
 const NOFOLLOW = fsc.O_NOFOLLOW ?? 0;
 
-export function cacheDir(env: Env): string {
-  const xdg = env.XDG_CACHE_HOME;
-  // the XDG spec: a relative XDG_CACHE_HOME is invalid and must be ignored
-  const base = xdg && isAbsolute(xdg) ? xdg : join(env.HOME || homedir(), '.cache');
-  return join(base, 'tsglance');
-}
+/** The cache root shared by every cache (safe-file.ts); a relative XDG_CACHE_HOME is ignored. */
+export const cacheDir = (env: Env): string => cacheRoot(env);
 
-const myUid = typeof process.getuid === 'function' ? process.getuid() : undefined;
-
-function privateEnough(st: { uid: number; mode: number }): boolean {
-  if (myUid === undefined) return true; // Windows: ACLs, not modes
-  return st.uid === myUid && (st.mode & 0o077) === 0;
-}
+const privateEnough = (st: { uid: number; mode: number }) => isPrivate(st, true);
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -86,13 +78,7 @@ export class FileCache {
 
   /** Creates (0700) or checks the directory; throws with a reason when it is unusable. */
   static async open(env: Env): Promise<FileCache> {
-    const dir = cacheDir(env);
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    const st = await lstat(dir);
-    if (!st.isDirectory()) throw new Error(`${dir} is not a directory`);
-    if (myUid !== undefined && st.uid !== myUid) throw new Error(`${dir} belongs to uid ${st.uid}, not to us`);
-    if (myUid !== undefined && (st.mode & 0o077) !== 0) await chmod(dir, 0o700);
-    return new FileCache(dir);
+    return new FileCache(privateDir(cacheDir(env)));
   }
 
   private entryPath(key: string): string {
@@ -121,20 +107,9 @@ export class FileCache {
     }
   }
 
-  /** Atomic replace: a 0600 temporary file in the same directory, then rename(2). */
+  /** Atomic replace: a 0600 temporary file in the same directory, then rename(2) (safe-file.ts). */
   async write(key: string, entry: CacheEntry): Promise<void> {
-    const final = this.entryPath(key);
-    const tmp = join(this.dir, `.${key}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-    const fh = await open(tmp, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL | NOFOLLOW, 0o600);
-    try {
-      await fh.writeFile(`${JSON.stringify(entry)}\n`);
-      await fh.close();
-      await rename(tmp, final);
-    } catch (err) {
-      await fh.close().catch(() => undefined);
-      await unlink(tmp).catch(() => undefined);
-      throw err;
-    }
+    writePrivateFile(this.dir, basename(this.entryPath(key)), `${JSON.stringify(entry)}\n`);
   }
 
   async remove(key: string): Promise<boolean> {

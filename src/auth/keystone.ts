@@ -3,7 +3,7 @@
  * the catalog the image endpoint comes from. No version discovery: that would be a second request.
  */
 import { ConfigError } from '../errors.js';
-import { HttpError, ConnectionError, type HttpClient } from '../http.js';
+import { BadResponseError, HttpError, ConnectionError, parseJsonBody, redactUrl, type HttpClient, type HttpMethod, type HttpResponse } from '../http.js';
 import { identityBase, type AuthSettings } from './settings.js';
 
 export interface CatalogEndpoint {
@@ -99,20 +99,48 @@ export async function authenticate(http: HttpClient, s: AuthSettings): Promise<T
       const res = await http.request('GET', `${base}/auth/tokens`, {
         headers: { 'x-auth-token': s.token!, 'x-subject-token': s.token!, accept: 'application/json' },
       });
-      const body = (await res.body.json()) as TokenBody;
-      return toTokenInfo(s.token!, body);
+      return toTokenInfo(s.token!, await tokenBody(res, 'GET'));
     }
     const res = await http.request('POST', `${base}/auth/tokens`, {
       json: authRequestBody(s),
       headers: { accept: 'application/json' },
     });
     const token = res.headers['x-subject-token'];
-    const body = (await res.body.json()) as TokenBody;
-    if (typeof token !== 'string') throw new ConfigError(`Keystone at ${base} returned no X-Subject-Token`);
+    const body = await tokenBody(res, 'POST');
+    if (typeof token !== 'string') throw new ConfigError(`Keystone at ${redactUrl(base)} returned no X-Subject-Token`);
     return toTokenInfo(token, body);
   } catch (err) {
     throw await explainAuthFailure(http, s, base, err);
   }
+}
+
+/**
+ * The token body, checked for what tsglance uses (expires_at, and a catalog of services whose
+ * endpoints have a url and an interface); anything else is one line naming the URL.
+ */
+async function tokenBody(res: HttpResponse, method: HttpMethod): Promise<TokenBody> {
+  const body = (await parseJsonBody(res, method, 'Keystone')) as { token?: Record<string, unknown> } | undefined;
+  const bad = (problem: string) =>
+    new BadResponseError(`Keystone returned a response that is not a token: ${problem} (${method} ${res.url})`);
+  const token = body && typeof body === 'object' ? body.token : undefined;
+  if (!token || typeof token !== 'object') throw bad('"token" is missing');
+  if (typeof token.expires_at !== 'string') throw bad('"token.expires_at" is not a string');
+  const catalog = token.catalog;
+  if (catalog !== undefined && catalog !== null) {
+    if (!Array.isArray(catalog)) throw bad('"token.catalog" is not a list');
+    catalog.forEach((svc: unknown, i) => {
+      const service = svc as { type?: unknown; endpoints?: unknown } | null;
+      if (!service || typeof service !== 'object' || typeof service.type !== 'string') throw bad(`catalog entry ${i} has no "type"`);
+      if (!Array.isArray(service.endpoints)) throw bad(`the ${service.type} service's "endpoints" is not a list`);
+      service.endpoints.forEach((e: unknown, j) => {
+        const ep = e as { url?: unknown; interface?: unknown } | null;
+        if (!ep || typeof ep !== 'object' || typeof ep.url !== 'string' || typeof ep.interface !== 'string') {
+          throw bad(`endpoint ${j} of the ${service.type} service has no "url" or "interface"`);
+        }
+      });
+    });
+  }
+  return { token: { ...token, catalog: (catalog ?? []) as CatalogService[] } } as TokenBody;
 }
 
 function toTokenInfo(token: string, body: TokenBody): TokenInfo {
@@ -132,11 +160,11 @@ function toTokenInfo(token: string, body: TokenBody): TokenInfo {
  */
 async function explainAuthFailure(http: HttpClient, s: AuthSettings, base: string, err: unknown): Promise<unknown> {
   if (err instanceof ConnectionError) {
-    return new ConfigError(`${err.message} (OS_AUTH_URL=${s.authUrl})`);
+    return new ConfigError(`${err.message} (OS_AUTH_URL=${redactUrl(s.authUrl ?? '')})`);
   }
   if (!(err instanceof HttpError)) return err;
   if (err.status === 404) {
-    return new ConfigError(`No Keystone v3 API at ${base} (HTTP 404); check OS_AUTH_URL`);
+    return new ConfigError(`No Keystone v3 API at ${redactUrl(base)} (HTTP 404); check OS_AUTH_URL`);
   }
   if (err.status !== 401) return err;
   const scoped = projectScope(s);
@@ -155,7 +183,7 @@ async function explainAuthFailure(http: HttpClient, s: AuthSettings, base: strin
     token: 'the token is invalid or expired; get a new one (openstack token issue) and set OS_TOKEN',
     v3applicationcredential: 'check OS_APPLICATION_CREDENTIAL_ID/_NAME and OS_APPLICATION_CREDENTIAL_SECRET',
   };
-  return new ConfigError(`Keystone at ${base} rejected ${describeWho(s)} (HTTP 401): ${hint[s.authType]}`);
+  return new ConfigError(`Keystone at ${redactUrl(base)} rejected ${describeWho(s)} (HTTP 401): ${hint[s.authType]}`);
 }
 
 /** The image endpoint from the catalog: service type, interface and (when given) region must match. */

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
-import type { HttpClient } from '../http.js';
+import { redactUrl, type HttpClient } from '../http.js';
 import { authenticate, findEndpoint, stripImageVersion, type TokenInfo } from './keystone.js';
 import type { CacheIdentity } from './file-store.js';
 import { identityBase, type AuthSettings } from './settings.js';
@@ -41,7 +41,7 @@ export const TOKEN_EXPIRY_MARGIN_MS = 60_000;
  */
 export function tokenCacheIdentity(s: AuthSettings): CacheIdentity {
   const id: CacheIdentity = {
-    authUrl: s.authUrl ? identityBase(s.authUrl) : '',
+    authUrl: s.authUrl ? redactUrl(identityBase(s.authUrl)) : '',
     authType: s.authType,
     user: s.userId ?? s.username ?? '',
     userDomain: s.userDomainId ?? s.userDomainName ?? '',

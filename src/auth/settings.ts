@@ -258,7 +258,7 @@ function validate(s: AuthSettings): void {
     throw new ConfigError('Missing auth URL: set OS_AUTH_URL (or --os-auth-url), or OS_CLOUD to use clouds.yaml');
   }
   if (!/^https?:\/\/[^/]+/i.test(s.authUrl)) {
-    throw new ConfigError(`OS_AUTH_URL must be an http(s) URL, not '${s.authUrl}'`);
+    throw new ConfigError(`OS_AUTH_URL must be an http(s) URL, not '${s.authUrl.replace(/\/\/[^/@]*@/, '//')}'`);
   }
   if (/\/v2\.0\/?$/.test(s.authUrl)) {
     throw new ConfigError('Keystone v2.0 is not supported; set OS_AUTH_URL to the v3 endpoint (…/v3)');

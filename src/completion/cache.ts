@@ -10,10 +10,9 @@
  * The key is computed by the shell (cksum of the OS_* identity, never the password) and passed
  * with --key, so the shell and this module cannot disagree about the file name.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Env } from '../auth/settings.js';
+import { cacheRoot, privateDir, readPrivateFile, writePrivateFile } from '../safe-file.js';
 
 /** Seconds a fetched list is reused. */
 export const CACHE_TTL_S = 60;
@@ -27,8 +26,7 @@ export interface Candidate {
 }
 
 export function completionCacheDir(env: Env): string {
-  const base = env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache');
-  return join(base, 'tsglance', 'complete');
+  return join(cacheRoot(env), 'complete');
 }
 
 /** Keys come from the shell: digits and dashes only; anything else is refused. */
@@ -50,12 +48,8 @@ export function serialize(candidates: Candidate[], expiresAt: number): string {
 
 /** The fresh candidates in a cache file, or undefined when it is missing, stale or not ours. */
 export function readCache(file: string, nowS: number): Candidate[] | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
+  const text = readPrivateFile(file)?.text;
+  if (text === undefined) return undefined;
   const [header, ...lines] = text.split('\n');
   const m = new RegExp(`^${CACHE_HEADER} (\\d+)$`).exec(header);
   if (!m || Number(m[1]) <= nowS) return undefined;
@@ -65,14 +59,15 @@ export function readCache(file: string, nowS: number): Candidate[] | undefined {
   });
 }
 
-/** Written whole and renamed into place: a TAB in another shell never reads half a file. */
-export function writeCache(file: string, candidates: Candidate[], expiresAt: number): void {
+/**
+ * Written whole and renamed into place (a TAB in another shell never reads half a file), only into
+ * a directory that is ours alone (safe-file.ts). `file` is cacheFile()'s, inside the cache root.
+ */
+export function writeCache(file: string, candidates: Candidate[], expiresAt: number, env: Env = process.env): void {
   try {
-    mkdirSync(join(file, '..'), { recursive: true, mode: 0o700 });
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, serialize(candidates, expiresAt), { mode: 0o600 });
-    renameSync(tmp, file);
+    const dir = privateDir(cacheRoot(env), dirname(file));
+    writePrivateFile(dir, basename(file), serialize(candidates, expiresAt));
   } catch {
-    // a read-only cache directory only costs speed
+    // a read-only or unsafe cache directory only costs speed
   }
 }

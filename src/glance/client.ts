@@ -3,11 +3,17 @@
  * hand its results to the output layer.
  */
 import type { AuthSession } from '../auth/session.js';
-import { HttpError, type HttpClient, type HttpMethod, type HttpResponse, type RequestOptions } from '../http.js';
+import { HttpError, parseJsonBody, redactUrl, type HttpClient, type HttpMethod, type HttpResponse, type RequestOptions } from '../http.js';
+import { describeValue, expectShape, ResponseShapeError, type Shape } from './shapes.js';
 
 export interface GlanceRequestOptions extends RequestOptions {
   /** send to this base URL instead of the catalog endpoint (one glance-api node) */
   baseUrl?: string;
+}
+
+export interface GlanceJsonOptions<T> extends GlanceRequestOptions {
+  /** what the reply must look like (shapes.ts); default: any JSON object or array */
+  shape?: Shape<T>;
 }
 
 export class GlanceClient {
@@ -40,6 +46,7 @@ export class GlanceClient {
         this.http.debug('HTTP 401 from Glance: token refreshed, request repeated once');
         return send();
       }
+      if (err instanceof HttpError && err.status === 300) throw this.versionListError(err, method, base);
       if (err instanceof HttpError && err.status === 401) {
         throw new HttpError(
           `${err.message} — the token was refused; check your credentials`,
@@ -52,10 +59,35 @@ export class GlanceClient {
     }
   }
 
-  async json<T>(method: HttpMethod, path: string, opts: GlanceRequestOptions = {}): Promise<T> {
-    const res = await this.request(method, path, { ...opts, headers: { accept: 'application/json', ...opts.headers } });
-    const text = await res.body.text();
-    return (text ? JSON.parse(text) : undefined) as T;
+  /**
+   * Glance answers 300 Multiple Choices (its list of API versions) to any path it does not serve,
+   * such as the API's paths under a wrong prefix: the endpoint is not where the v2 API lives.
+   */
+  private versionListError(err: HttpError, method: HttpMethod, base: string): HttpError {
+    const source = this.session.settings.imageUrl ? 'OS_IMAGE_URL (--os-image-url)' : "the catalog's image endpoint";
+    return new HttpError(
+      `Glance answered ${method} ${err.url} with 300 Multiple Choices (its list of API versions): the image endpoint ` +
+        `${redactUrl(base)} looks like Glance's unversioned root under a wrong path, not the API; check ${source}`,
+      err.status,
+      err.requestId,
+      err.detail,
+      err.url,
+    );
+  }
+
+  /**
+   * A JSON call. The reply must be JSON of the expected shape (`opts.shape`, else an object or
+   * array); anything else is one ResponseShapeError naming the URL. An empty body is undefined.
+   */
+  async json<T>(method: HttpMethod, path: string, opts: GlanceJsonOptions<T> = {}): Promise<T> {
+    const { shape, ...rest } = opts;
+    const res = await this.request(method, path, { ...rest, headers: { accept: 'application/json', ...rest.headers } });
+    const body = await parseJsonBody(res, method);
+    if (body === undefined) return undefined as T;
+    const where = `${method} ${res.url}`;
+    if (shape) return expectShape(shape, body, where);
+    if (!body || typeof body !== 'object') throw new ResponseShapeError('JSON', `the body is ${describeValue(body)}`, where);
+    return body as T;
   }
 
   /** For calls whose success has no body (204s). */

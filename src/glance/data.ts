@@ -82,17 +82,38 @@ export async function uploadImageData(
   }
   if (opts.store && opts.target === 'file') headers['x-image-meta-store'] = opts.store;
   const state: { bytes: number; error?: Error } = { bytes: 0 };
-  const body = counted(source, opts.size, state, opts.onProgress);
+  // a server that stops reading leaves undici waiting on a full socket with no timeout of its
+  // own: after --timeout seconds without a chunk taken, the upload is abandoned
+  const idleS = client.http.timeout;
+  const stall = new AbortController();
+  let idle: NodeJS.Timeout | undefined;
+  const rearm = () => {
+    clearTimeout(idle);
+    idle = setTimeout(() => {
+      state.error = new CliError(`The upload of image ${imageId} stalled: Glance took no data for ${idleS} s (--timeout ${idleS})`);
+      stall.abort(state.error);
+    }, idleS * 1000);
+  };
+  const body = counted(source, opts.size, state, (n) => {
+    rearm();
+    opts.onProgress?.(n);
+  });
   const path = `/v2/images/${encodeURIComponent(imageId)}/${opts.target}`;
+  const runSignal = opts.signal ?? client.http.runSignal;
+  const signal = runSignal ? AbortSignal.any([runSignal, stall.signal]) : stall.signal;
   try {
-    const res = await client.request('PUT', path, { body, headers, signal: opts.signal, idempotent: false, stream: true });
+    rearm();
+    const res = await client.request('PUT', path, { body, headers, signal, idempotent: false, stream: true });
+    clearTimeout(idle);
     await res.body.dump().catch(() => undefined);
     return { bytes: state.bytes, requestId: res.requestId };
   } catch (err) {
+    clearTimeout(idle);
     // a source that undici stopped reading (a file, or a stdin pipe that stays open) must not keep
     // the process alive
     const s = source as Readable;
     if (typeof s.destroy === 'function') s.destroy();
+    if (runSignal?.aborted) throw err;
     // undici reports our own body errors (size mismatch) wrapped in a connection error
     throw state.error ?? findCause(err, SizeMismatchError) ?? err;
   }

@@ -1,6 +1,7 @@
 import { CliError } from '../errors.js';
+import { IMAGE, IMAGE_PAGE, TASK_LIST, type ImagePage, type Shape } from './shapes.js';
 import { HttpError } from '../http.js';
-import type { GlanceClient } from './client.js';
+import type { GlanceClient, GlanceRequestOptions } from './client.js';
 
 export interface Image {
   id: string;
@@ -60,7 +61,7 @@ export async function* listImages(client: GlanceClient, q: ImageListQuery = {}):
   let path: string | undefined = imageListPath(q);
   let seen = 0;
   while (path) {
-    const page: { images: Image[]; next?: string } = await client.json('GET', path);
+    const page = (await client.json('GET', path, { shape: IMAGE_PAGE })) as ImagePage<Image>;
     for (const image of page.images) {
       if (q.limit !== undefined && seen >= q.limit) return;
       seen++;
@@ -70,9 +71,9 @@ export async function* listImages(client: GlanceClient, q: ImageListQuery = {}):
   }
 }
 
-export async function getImage(client: GlanceClient, id: string): Promise<Image> {
+export async function getImage(client: GlanceClient, id: string, req: GlanceRequestOptions = {}): Promise<Image> {
   try {
-    return await client.json<Image>('GET', `/v2/images/${encodeURIComponent(id)}`);
+    return (await client.json('GET', `/v2/images/${encodeURIComponent(id)}`, { ...req, shape: IMAGE })) as Image;
   } catch (err) {
     if (err instanceof HttpError && err.status === 404) {
       throw new CliError(`No image with a name or ID of '${id}' exists.`);
@@ -88,7 +89,7 @@ export async function getImage(client: GlanceClient, id: string): Promise<Image>
 export async function findImage(client: GlanceClient, nameOrId: string): Promise<Image> {
   if (isUuid(nameOrId)) {
     try {
-      return await client.json<Image>('GET', `/v2/images/${encodeURIComponent(nameOrId)}`);
+      return (await client.json('GET', `/v2/images/${encodeURIComponent(nameOrId)}`, { shape: IMAGE })) as Image;
     } catch (err) {
       if (!(err instanceof HttpError && err.status === 404)) throw err;
     }
@@ -143,7 +144,8 @@ export function imagePatch(current: Image, set: Record<string, unknown>, remove:
 }
 
 export async function patchImage(client: GlanceClient, id: string, ops: PatchOp[], signal?: AbortSignal): Promise<Image> {
-  return client.json<Image>('PATCH', `/v2/images/${encodeURIComponent(id)}`, {
+  return client.json('PATCH', `/v2/images/${encodeURIComponent(id)}`, {
+    shape: IMAGE as Shape<Image>,
     body: JSON.stringify(ops),
     headers: { 'content-type': JSON_PATCH_MEDIA_TYPE },
     signal,
@@ -151,7 +153,7 @@ export async function patchImage(client: GlanceClient, id: string, ops: PatchOp[
 }
 
 export async function createImage(client: GlanceClient, body: Record<string, unknown>, signal?: AbortSignal): Promise<Image> {
-  return client.json<Image>('POST', '/v2/images', { json: body, signal });
+  return client.json('POST', '/v2/images', { json: body, signal, shape: IMAGE as Shape<Image> });
 }
 
 export async function deleteImage(client: GlanceClient, id: string): Promise<void> {
@@ -188,6 +190,6 @@ export interface ImageTask {
 }
 
 export async function getImageTasks(client: GlanceClient, id: string): Promise<ImageTask[]> {
-  const body = await client.json<{ tasks: ImageTask[] }>('GET', `/v2/images/${encodeURIComponent(id)}/tasks`);
+  const body = (await client.json('GET', `/v2/images/${encodeURIComponent(id)}/tasks`, { shape: TASK_LIST })) as { tasks: ImageTask[] };
   return body.tasks ?? [];
 }

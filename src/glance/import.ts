@@ -4,9 +4,10 @@
  * DELETE /v2/stores/{store}/{id}, GET /v2/images/{id}/tasks, and the per-store state of an
  * import as the image record and its task show it. No output here: the watch view renders it.
  */
+import { TASK_LIST } from './shapes.js';
 import { CliError, UsageError } from '../errors.js';
 import { HttpError } from '../http.js';
-import type { GlanceClient } from './client.js';
+import type { GlanceClient, GlanceRequestOptions } from './client.js';
 import type { Image } from './images.js';
 import { getImportInfo, getStores, type StoreInfo } from './info.js';
 
@@ -155,9 +156,9 @@ export interface ImageTask {
  * GET /v2/images/{id}/tasks, or undefined when the server has no such API (single-store
  * clouds before 2.12 answer 404 for the path while the image exists).
  */
-export async function getImageTasks(client: GlanceClient, imageId: string): Promise<ImageTask[] | undefined> {
+export async function getImageTasks(client: GlanceClient, imageId: string, req: GlanceRequestOptions = {}): Promise<ImageTask[] | undefined> {
   try {
-    const res = await client.json<{ tasks: ImageTask[] }>('GET', `/v2/images/${encodeURIComponent(imageId)}/tasks`);
+    const res = (await client.json('GET', `/v2/images/${encodeURIComponent(imageId)}/tasks`, { ...req, shape: TASK_LIST })) as { tasks: ImageTask[] };
     return res?.tasks ?? [];
   } catch (err) {
     if (err instanceof HttpError && (err.status === 404 || err.status === 501)) return undefined;

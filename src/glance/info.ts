@@ -1,4 +1,5 @@
 import { CliError } from '../errors.js';
+import { STORE_LIST } from './shapes.js';
 import { HttpError } from '../http.js';
 import type { GlanceClient } from './client.js';
 
@@ -29,7 +30,7 @@ export async function getImportInfo(client: GlanceClient): Promise<ImportInfo> {
 
 export async function getStores(client: GlanceClient, detail = false): Promise<{ stores: StoreInfo[] }> {
   try {
-    return await client.json<{ stores: StoreInfo[] }>('GET', detail ? '/v2/info/stores/detail' : '/v2/info/stores');
+    return (await client.json('GET', detail ? '/v2/info/stores/detail' : '/v2/info/stores', { shape: STORE_LIST })) as { stores: StoreInfo[] };
   } catch (err) {
     if (err instanceof HttpError && err.status === 404) throw new CliError('Multi Backend support is not enabled');
     if (err instanceof HttpError && err.status === 403 && detail) {

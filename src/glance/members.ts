@@ -1,4 +1,5 @@
 /** Image members (sharing): GET/POST /v2/images/{id}/members, GET/PUT/DELETE .../members/{member}. */
+import { MEMBER_LIST } from './shapes.js';
 import type { GlanceClient } from './client.js';
 
 export interface Member {
@@ -17,7 +18,7 @@ const membersPath = (imageId: string) => `/v2/images/${encodeURIComponent(imageI
 const memberPath = (imageId: string, memberId: string) => `${membersPath(imageId)}/${encodeURIComponent(memberId)}`;
 
 export async function listMembers(client: GlanceClient, imageId: string): Promise<Member[]> {
-  const body = await client.json<{ members: Member[] }>('GET', membersPath(imageId));
+  const body = (await client.json('GET', membersPath(imageId), { shape: MEMBER_LIST })) as { members: Member[] };
   return body.members;
 }
 

@@ -3,6 +3,7 @@
  * associations, properties, objects and tags. Updates follow glanceclient: read the current
  * definition, apply the changes, PUT the whole of it, then read it back under its (new) name.
  */
+import { NAMESPACE_PAGE } from './shapes.js';
 import type { GlanceClient } from './client.js';
 
 export type Json = Record<string, unknown>;
@@ -40,7 +41,7 @@ export function namespaceListPath(q: NamespaceListQuery): string {
 export async function* listNamespaces(client: GlanceClient, q: NamespaceListQuery = {}): AsyncGenerator<Json> {
   let path: string | undefined = namespaceListPath(q);
   while (path) {
-    const page: { namespaces: Json[]; next?: string } = await client.json('GET', path);
+    const page = (await client.json('GET', path, { shape: NAMESPACE_PAGE })) as { namespaces: Json[]; next?: string };
     for (const ns of page.namespaces) yield dropSelf(ns);
     // the server's `next` is relative to the API root, e.g. /v2/metadefs/namespaces?marker=x&limit=20
     path = page.next;

@@ -2,14 +2,14 @@
  * Glance JSON schemas (GET /v2/schemas/{model}), cached on disk so that most runs cost nothing.
  *
  * Cache: $XDG_CACHE_HOME/tsglance/schemas/<key>/<model>.json (default ~/.cache), written atomically
- * (temp file + rename) with mode 0600, valid for `ttlMs` (default 1 h). The key names the image
+ * (temp file + rename, safe-file.ts) with mode 0600, valid for `ttlMs` (default 1 h). The key names the image
  * endpoint without asking Keystone: OS_IMAGE_URL when set, else auth URL + region + interface, so
  * a warm cache lets a command validate enum values before any request at all.
  */
+import { SCHEMA } from './shapes.js';
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { cacheRoot, privateDir, readPrivateFile, writePrivateFile } from '../safe-file.js';
 import type { Env } from '../auth/settings.js';
 import { UsageError } from '../errors.js';
 import type { GlanceClient } from './client.js';
@@ -69,8 +69,7 @@ export interface SchemaOptions {
 export const SCHEMA_TTL_MS = 60 * 60 * 1000;
 
 export function schemaCacheDir(env: Env = process.env): string {
-  const base = env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache');
-  return join(base, 'tsglance', 'schemas');
+  return join(cacheRoot(env), 'schemas');
 }
 
 /** A stable name for "this image endpoint", computable without a token. */
@@ -87,27 +86,20 @@ function cacheFile(env: Env, key: string, model: string): string {
 }
 
 async function readCached(file: string, ttlMs: number, now: number): Promise<JsonSchema | undefined> {
+  const read = readPrivateFile(file);
+  if (!read || now - read.mtimeMs > ttlMs || now < read.mtimeMs - 60_000) return undefined;
   try {
-    const st = await stat(file);
-    if (now - st.mtimeMs > ttlMs || now < st.mtimeMs - 60_000) return undefined;
-    const parsed = JSON.parse(await readFile(file, 'utf8')) as JsonSchema;
+    const parsed = JSON.parse(read.text) as JsonSchema;
     return parsed && typeof parsed === 'object' && parsed.properties ? parsed : undefined;
   } catch {
     return undefined;
   }
 }
 
-async function writeCached(file: string, schema: JsonSchema): Promise<void> {
-  const dir = join(file, '..');
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const tmp = `${file}.${process.pid}.${Date.now().toString(36)}.tmp`;
-  try {
-    await writeFile(tmp, JSON.stringify(schema), { mode: 0o600 });
-    await rename(tmp, file);
-  } catch (err) {
-    await unlink(tmp).catch(() => undefined);
-    throw err;
-  }
+/** Only into a directory that is ours alone, never through a planted symlink (safe-file.ts). */
+async function writeCached(env: Env, file: string, schema: JsonSchema): Promise<void> {
+  const dir = privateDir(cacheRoot(env), dirname(file));
+  writePrivateFile(dir, basename(file), JSON.stringify(schema));
 }
 
 const memo = new Map<string, Promise<JsonSchema>>();
@@ -137,9 +129,9 @@ async function loadSchema(client: GlanceClient, model: string, key: string, env:
       return cached;
     }
   }
-  const schema = await client.json<JsonSchema>('GET', `/v2/schemas/${model}`);
+  const schema = (await client.json('GET', `/v2/schemas/${model}`, { shape: SCHEMA })) as JsonSchema;
   if (ttl > 0) {
-    await writeCached(file, schema).catch((err: Error) => opts.debug?.(`schema cache write failed: ${err.message}`));
+    await writeCached(env, file, schema).catch((err: Error) => opts.debug?.(`schema cache write failed: ${err.message}`));
   }
   return schema;
 }

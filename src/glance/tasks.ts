@@ -1,4 +1,5 @@
 /** Tasks: GET /v2/tasks (paged), GET /v2/tasks/{id}, POST /v2/tasks. */
+import { TASK, TASK_PAGE, type Shape } from './shapes.js';
 import type { GlanceClient } from './client.js';
 
 export interface Task {
@@ -44,14 +45,14 @@ export function taskListPath(q: TaskListQuery): string {
 export async function* listTasks(client: GlanceClient, q: TaskListQuery = {}): AsyncGenerator<Task> {
   let path: string | undefined = taskListPath(q);
   while (path) {
-    const page: { tasks: Task[]; next?: string } = await client.json('GET', path);
+    const page = (await client.json('GET', path, { shape: TASK_PAGE })) as { tasks: Task[]; next?: string };
     for (const task of page.tasks) yield task;
     path = page.next;
   }
 }
 
 export function getTask(client: GlanceClient, id: string): Promise<Task> {
-  return client.json<Task>('GET', `/v2/tasks/${encodeURIComponent(id)}`);
+  return client.json('GET', `/v2/tasks/${encodeURIComponent(id)}`, { shape: TASK as Shape<Task> });
 }
 
 export function createTask(client: GlanceClient, type: string, input: unknown): Promise<Task> {

@@ -91,12 +91,12 @@ export async function cleanupAfterFailedUpload(
     return new CliError(`${cause}; image ${imageId} was kept (--keep-on-failure)`, code);
   }
   try {
-    await deleteImageRetrying(client, imageId);
+    await deleteImageRetrying(client, imageId, { budgetMs: CLEANUP_BUDGET_S * 1000 });
     const msg = `${cause}; image ${imageId} (created by this command) was deleted`;
     return opts.interrupted ? new InterruptedError(msg) : new CliError(msg, code);
   } catch (delErr) {
     const why = delErr instanceof HttpError || delErr instanceof CliError ? delErr.message : String(delErr);
-    return new CliError(`${cause}; could not delete image ${imageId}: ${why}`, code);
+    return new CliError(`${cause}; could not delete image ${imageId} (${why}); delete it with: tsglance image-delete ${imageId}`, code);
   }
 }
 
@@ -112,6 +112,13 @@ export function alreadyDeleted(err: unknown): boolean {
 }
 
 /**
+ * How long the cleanup after a failed or interrupted command may take, all attempts together: it
+ * runs when something already went wrong (often a stalled server), so it gets a short bound of its
+ * own rather than --timeout, and it goes on after the run's signal was aborted.
+ */
+export const CLEANUP_BUDGET_S = 20;
+
+/**
  * DELETE an image, tolerating the moments when Glance is still busy with it (the upload handler
  * reverting a failed upload answers 409/500 for a short while; SQLite-backed servers say
  * "database is locked"; a gateway answers 502/504; a connection drops): up to 5 attempts with backoff. The retries
@@ -121,14 +128,21 @@ export function alreadyDeleted(err: unknown): boolean {
 export async function deleteImageRetrying(
   client: GlanceClient,
   imageId: string,
-  opts: { transient?: number[]; sleep?: (ms: number) => Promise<void> } = {},
+  opts: { transient?: number[]; sleep?: (ms: number) => Promise<void>; budgetMs?: number } = {},
 ): Promise<void> {
   const transientStatuses = opts.transient ?? [409, 500, 502, 503, 504];
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const path = `/v2/images/${encodeURIComponent(imageId)}`;
+  const deadline = opts.budgetMs !== undefined ? Date.now() + opts.budgetMs : undefined;
+  const bound = () => {
+    if (deadline === undefined) return {};
+    const left = Math.max(0.5, (deadline - Date.now()) / 1000);
+    // a signal of its own: the cleanup outlives the run's (aborted) signal, bounded by its budget
+    return { timeout: left, timeoutName: `the ${opts.budgetMs! / 1000} s cleanup limit`, signal: new AbortController().signal };
+  };
   for (let attempt = 0; ; attempt++) {
     try {
-      await client.send('DELETE', path, { idempotent: false });
+      await client.send('DELETE', path, { idempotent: false, ...bound() });
       return;
     } catch (err) {
       if (attempt > 0 && alreadyDeleted(err)) {
@@ -138,8 +152,10 @@ export async function deleteImageRetrying(
       const transient =
         (err instanceof HttpError && transientStatuses.includes(err.status)) || err instanceof ConnectionError;
       if (!transient || attempt >= 4) throw err;
+      const pause = Math.min(250 * 2 ** attempt, 4000);
+      if (deadline !== undefined && Date.now() + pause >= deadline) throw err;
       client.http.debug(`DELETE ${path} answered ${(err as HttpError).status}; retrying`);
-      await sleep(Math.min(250 * 2 ** attempt, 4000));
+      await sleep(pause);
     }
   }
 }

@@ -104,11 +104,18 @@ export async function watchImport(deps: Deps, client: GlanceClient, req: WatchRe
 
   try {
     view = await createWatchView(deps.io);
+    // with --watch-timeout, every poll runs under what is left of it: a stalled server cannot
+    // keep the watch past its bound
+    const budget = () => {
+      if (deadline === undefined) return {};
+      const left = Math.max(0.1, (deadline - clock.now()) / 1000);
+      return left < client.http.timeout ? { timeout: left, timeoutName: `--watch-timeout ${req.timeoutSeconds}` } : {};
+    };
     for (;;) {
-      image = await getImage(client, req.imageId);
+      image = await getImage(client, req.imageId, budget());
       let tasks: ImageTask[] | undefined;
       if (tasksApi) {
-        tasks = await getImageTasks(client, req.imageId);
+        tasks = await getImageTasks(client, req.imageId, budget());
         if (tasks === undefined) tasksApi = false;
       }
       taskId ??= image.os_glance_import_task;
@@ -131,6 +138,12 @@ export async function watchImport(deps: Deps, client: GlanceClient, req: WatchRe
       await clock.sleep(deadline !== undefined ? Math.min(delay, Math.max(0, deadline - now)) : delay, signal);
     }
   } catch (err) {
+    if (deadline !== undefined && clock.now() >= deadline && !signal.aborted) {
+      return finish(
+        ExitCode.timeout,
+        `Stopped watching after ${req.timeoutSeconds}s (Glance did not answer in time); the import of ${req.imageId} goes on (${resumeHint(req.imageId)}).`,
+      );
+    }
     if (!signal.aborted) {
       view?.stop(undefined, clock.now() - started);
       throw err;

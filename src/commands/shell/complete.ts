@@ -70,7 +70,7 @@ export const complete = defineCommand<CompleteOptions>({
     const giveUp = setTimeout(
       () => {
         answered = true;
-        if (file) writeCache(file, [], nowS + NEGATIVE_TTL_S);
+        if (file) writeCache(file, [], nowS + NEGATIVE_TTL_S, deps.env);
         releaseStdout();
         setTimeout(() => process.exit(0), BACKGROUND_LIMIT_MS).unref();
       },
@@ -81,11 +81,11 @@ export const complete = defineCommand<CompleteOptions>({
       const client = await deps.glance();
       const { fetchLive } = await import('../../completion/live.js');
       const candidates = await fetchLive(opts.kind, client);
-      if (file) writeCache(file, candidates, nowS + CACHE_TTL_S);
+      if (file) writeCache(file, candidates, nowS + CACHE_TTL_S, deps.env);
       if (!answered) deps.io.stdout.write(lines(candidates));
     } catch {
       // no credentials, no network, no such API: TAB shows nothing (briefly remembered)
-      if (file) writeCache(file, [], nowS + NEGATIVE_TTL_S);
+      if (file) writeCache(file, [], nowS + NEGATIVE_TTL_S, deps.env);
     } finally {
       clearTimeout(giveUp);
       answered = true;

@@ -1,3 +1,4 @@
+import { redactUrl } from '../../http.js';
 import type { CacheListing } from '../../auth/token-store.js';
 import type { Column } from '../../output/format.js';
 import { defineCommand } from '../types.js';
@@ -24,7 +25,7 @@ function toRow(e: CacheListing, current: string | undefined): Row {
   return {
     key: e.key,
     store: e.store,
-    auth_url: id?.authUrl ?? '',
+    auth_url: redactUrl(id?.authUrl ?? ''),
     auth_type: id?.authType ?? '',
     user: withDomain(id?.user || id?.applicationCredential, id?.userDomain),
     project: withDomain(id?.project, id?.projectDomain),
