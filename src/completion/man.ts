@@ -87,7 +87,11 @@ const EXIT_MEANINGS: Record<string, string> = {
   partial:
     'Import watch: the image went active but some of the requested stores failed (with --allow-failure true); they are named.',
   timeout: 'Import watch: --watch-timeout ran out. The import goes on in Glance.',
-  interrupted: 'Interrupted (Ctrl-C). An import already accepted by Glance goes on.',
+  hangup:
+    'SIGHUP (a closed terminal or ssh session): handled like Ctrl-C — a record this command created is deleted, one line is printed. A second signal exits at once.',
+  interrupted:
+    'Interrupted (Ctrl-C, SIGINT): a record this command created is deleted, a watch stops. An import already accepted by Glance goes on. A second Ctrl-C exits at once.',
+  terminated: 'SIGTERM (kill, timeout(1), systemd, CI runners): handled like Ctrl-C. A second signal exits at once.',
 };
 
 /** Variables read outside the --os-* options, described here; the rest take their option's text. */
@@ -97,7 +101,7 @@ const ENV_NOTES: Record<string, string> = {
   OS_IDENTITY_API_VERSION: 'Only 3 is supported (Keystone v3).',
   OS_AUTH_PLUGIN: 'Alias of OS_AUTH_TYPE.',
   OS_USER_NAME: 'Alias of OS_USERNAME.',
-  OS_TIMEOUT: 'Network timeout in seconds (as --timeout; default 600).',
+  OS_TIMEOUT: 'Time limit in seconds (as --timeout; default 600): the whole exchange of each API call, idle time for image data.',
 };
 
 const OTHER_ENV: [string, string][] = [
