@@ -88,7 +88,7 @@ const EXIT_MEANINGS: Record<string, string> = {
     'Import watch: the image went active but some of the requested stores failed (with --allow-failure true); they are named.',
   timeout: 'Import watch: --watch-timeout ran out. The import goes on in Glance.',
   hangup:
-    'SIGHUP (a closed terminal or ssh session): handled like Ctrl-C — a record this command created is deleted, one line is printed. A second signal exits at once.',
+    'SIGHUP (a closed terminal or ssh session): handled like Ctrl-C: a record this command created is deleted, one line is printed. A second signal exits at once.',
   interrupted:
     'Interrupted (Ctrl-C, SIGINT): a record this command created is deleted, a watch stops. An import already accepted by Glance goes on. A second Ctrl-C exits at once.',
   terminated: 'SIGTERM (kill, timeout(1), systemd, CI runners): handled like Ctrl-C. A second signal exits at once.',
