@@ -2,7 +2,7 @@
  * Builds the commander tree from the command definitions. The wiring only parses flags; all
  * behaviour lives in each command's `run`. The same tree feeds completions and the man page.
  */
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Help, InvalidArgumentError, Option } from 'commander';
 import { parseBool } from './auth/settings.js';
 import { ConfigError, UsageError } from './errors.js';
 import { GLOBAL_OPTIONS } from './commands/global-options.js';
@@ -13,6 +13,67 @@ import { VERSION } from './version.js';
 export { VERSION };
 
 export const HELP_WIDTH = 80;
+
+/**
+ * The headings commands are listed under in the program's help, first match wins. Every visible
+ * command must match one (a test checks): a new command is placed deliberately.
+ */
+export const HELP_GROUPS: [heading: string, names: RegExp][] = [
+  ['Images:', /^image-(create|update|list|show|delete|deactivate|reactivate|tag-update|tag-delete|tasks)$/],
+  ['Image data:', /^image-(upload|download|stage)$/],
+  ['Import and stores:', /^(image-create-via-import|image-import|image-watch|import-info|stores-info|stores-delete)$/],
+  ['Cache:', /^(cache-|glance-cache-manage$)/],
+  ['Sharing and locations:', /^(member-|location-|add-location$)/],
+  ['Tasks:', /^task-/],
+  ['Metadata definitions:', /^md-/],
+  ['Schemas and quotas:', /^(explain|usage)$/],
+  ['Shell and tokens:', /^(completion|bash-completion|token-cache|help)$/],
+];
+
+export function helpGroupOf(name: string): string | undefined {
+  return HELP_GROUPS.find(([, re]) => re.test(name))?.[0];
+}
+
+/** Terms wider than this go on a line of their own (as argparse does), so descriptions can wrap. */
+const MAX_TERM_WIDTH = 32;
+
+const defaultHelp = new Help();
+
+/**
+ * Help that fits in HELP_WIDTH columns: commands listed by name (their arguments are in their own
+ * help), the term column capped so that descriptions always wrap, a longer term on its own line.
+ */
+const helpConfig: Partial<Help> = {
+  subcommandTerm: (cmd) => cmd.name(),
+  // the usage line folds too ('Usage: ' is 7 columns), continuing under the command
+  commandUsage(cmd) {
+    const usage = defaultHelp.commandUsage.call(this, cmd);
+    return defaultHelp.boxWrap(`${' '.repeat(7)}${usage}`, HELP_WIDTH).replace(/^ {7}/, '').replace(/\n/g, `\n${' '.repeat(7)}`);
+  },
+  padWidth: (cmd, helper) => Math.min(MAX_TERM_WIDTH, defaultHelp.padWidth.call(helper, cmd, helper)),
+  formatItem(term, termWidth, description, helper) {
+    const text =
+      !description || helper.displayWidth(term) <= termWidth
+        ? defaultHelp.formatItem.call(this, term, termWidth, description, helper)
+        : `  ${term}\n${defaultHelp.formatItem.call(this, '', termWidth, description, helper)}`;
+    // a word longer than the description column (a URL) moves left rather than past the edge
+    return text
+      .split('\n')
+      .map((l) => (l.length > HELP_WIDTH ? `    ${l.trim()}` : l))
+      .join('\n');
+  },
+};
+
+/**
+ * A description's lines joined into paragraphs and wrapped: a line break stays only after a
+ * sentence (. or :) or before a list item, where the author meant one.
+ */
+function wrapText(text: string): string {
+  const joined = text.replace(/([^.:\n])\n(?![-*\n ])/g, '$1 ');
+  return defaultHelp.boxWrap(joined, HELP_WIDTH);
+}
+
+const GLOBAL_HINT = '\nGlobal options (--os-*, -f/--format, -c/--column, --debug...): tsglance --help';
 
 export type Invoke = (def: CommandDef, input: ParsedInput, globals: GlobalOptions) => Promise<void>;
 
@@ -67,6 +128,23 @@ export function toCommanderOption(def: OptionDef, hidden = false, applyEnv = fal
   return opt;
 }
 
+/** A shell command line folded at spaces with ` \\` continuations, so that it still pastes as one command. */
+export function foldCommand(line: string, width: number): string {
+  const indent = line.match(/^ */)![0];
+  const out: string[] = [];
+  let current = '';
+  for (const word of line.trimStart().split(' ')) {
+    const next = current ? `${current} ${word}` : word;
+    const lead = out.length ? `${indent}    ` : indent;
+    if (current && lead.length + next.length + 2 > width) {
+      out.push(`${lead}${current} \\`);
+      current = word;
+    } else current = next;
+  }
+  out.push(`${out.length ? `${indent}    ` : indent}${current}`);
+  return out.join('\n');
+}
+
 function flagWords(flags: string): string[] {
   return flags.split(/[ ,|]+/).filter((w) => w.startsWith('-'));
 }
@@ -108,22 +186,29 @@ export function buildProgram(commands: CommandDef[], opts: BuildOptions = {}): C
   const program = new Command('tsglance');
   program
     .description('Command-line client for the OpenStack Image service (Glance), compatible with glanceclient v2.')
+    .optionsGroup('Global options:')
     .version(VERSION, '--version', 'Print the version and exit.')
     .enablePositionalOptions()
     .showSuggestionAfterError(true)
+    .commandsGroup(helpGroupOf('help')!)
     .helpCommand(true)
+    .helpOption('-h, --help', 'Show this help.')
     .exitOverride()
+    .configureHelp(helpConfig)
     // a fixed width, so that the help rendered at build time (dist/help.txt) is the same text
     .configureOutput({ getOutHelpWidth: () => HELP_WIDTH, getErrHelpWidth: () => HELP_WIDTH });
   // commands are added in name order below, not with commander's sortSubcommands: its
   // localeCompare initialises a collator that costs ~20 ms of start-up
   for (const g of GLOBAL_OPTIONS) program.addOption(toCommanderOption(g));
+  program.addHelpText('after', `\nRun 'tsglance help COMMAND' for the options of a command.`);
 
   const groups = new Map<string, Command>();
   // group → its groupLevel options (see OptionDef.groupLevel)
   const groupShared = new Map<Command, OptionDef[]>();
   const pending = new Map<Command, () => void>();
-  const byName = [...commands].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // in help-group order (commander lists the groups in the order their first command was added)
+  const groupIndex = (d: CommandDef) => HELP_GROUPS.findIndex(([, re]) => re.test(d.name.split(' ')[0]));
+  const byName = [...commands].sort((a, b) => groupIndex(a) - groupIndex(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const def of byName) {
     const words = def.name.split(' ');
     let parent = program;
@@ -131,7 +216,16 @@ export function buildProgram(commands: CommandDef[], opts: BuildOptions = {}): C
       const key = `${parent.name()} ${word}`;
       let group = groups.get(key);
       if (!group) {
-        group = parent.command(word).enablePositionalOptions().exitOverride();
+        // its own help command: the inherited one is the program's object, listed under the program's heading
+        group = parent
+          .command(word)
+          .enablePositionalOptions()
+          .exitOverride()
+          .commandsGroup('Commands:')
+          .helpCommand('help [command]', 'display help for command');
+        if (parent === program) group.helpGroup(helpGroupOf(word) ?? 'Commands:');
+        group.helpOption('-h, --help', 'Show this help.');
+        group.addHelpText('after', GLOBAL_HINT);
         groups.set(key, group);
       }
       parent = group;
@@ -140,8 +234,10 @@ export function buildProgram(commands: CommandDef[], opts: BuildOptions = {}): C
     const cmd = parent
       .command(words[words.length - 1], def.hidden ? { hidden: true } : {})
       .description(def.summary)
+      .helpOption('-h, --help', 'Show this help.')
       .exitOverride();
-    if (def.description) cmd.addHelpText('after', `\n${def.description}`);
+    if (parent === program) cmd.helpGroup(helpGroupOf(def.name) ?? 'Commands:');
+    if (def.description) cmd.addHelpText('after', `\n${wrapText(def.description)}`);
     for (const a of def.args ?? []) cmd.argument(argSyntax(a), a.description ?? '');
     const own = def.options ?? [];
     let globalKeys = new Set<string>();
@@ -163,7 +259,8 @@ export function buildProgram(commands: CommandDef[], opts: BuildOptions = {}): C
       globalKeys = new Set(addGlobalCopies(cmd, own));
     };
     pending.set(cmd, materialize);
-    if (def.examples?.length) cmd.addHelpText('after', `\nExamples:\n${def.examples.map((e) => `  ${e}`).join('\n')}`);
+    if (def.examples?.length) cmd.addHelpText('after', `\nExamples:\n${def.examples.map((e) => foldCommand(`  ${e}`, HELP_WIDTH)).join('\n')}`);
+    cmd.addHelpText('after', GLOBAL_HINT);
     cmd.action(async (...actionArgs: unknown[]) => {
       if (!opts.invoke) return;
       const self = actionArgs[actionArgs.length - 1] as Command;

@@ -25,8 +25,10 @@ export function errorLine(err: unknown): string {
   return String(err);
 }
 
-export async function runCli(argv: string[], opts: RunOptions): Promise<number> {
+export async function runCli(args: string[], opts: RunOptions): Promise<number> {
   const { io, env } = opts;
+  // bare `tsglance`: the program's help on stdout, exit 0 (as glance and gh)
+  const argv = args.length ? args : ['--help'];
   const signal = opts.signal ?? new AbortController().signal;
   let exitCode: number = ExitCode.ok;
   let debug = argv.includes('--debug') || argv.includes('-d') || !!env.TSGLANCE_DEBUG;

@@ -20,8 +20,9 @@ export async function start(build: Build): Promise<void> {
     process.stdout.write(`${build.versionLine}\n`);
     process.exit(ExitCode.ok);
   }
-  // without the prebuilt help the tree renders it below
-  if (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')) {
+  // without the prebuilt help the tree renders it below; bare `tsglance` asks for it too (as glance
+  // and gh answer it: stdout, exit 0)
+  if (argv.length === 0 || (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h'))) {
     const prebuilt = readOrUndefined(build.prebuiltHelp);
     if (prebuilt) {
       process.stdout.write(prebuilt);

@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildProgram } from '../src/cli.js';
+import type { Command } from 'commander';
+import { buildProgram, HELP_GROUPS } from '../src/cli.js';
 import { COMMANDS } from '../src/commands/index.js';
 import { ROOT, tsglance } from './helpers/run.js';
 
@@ -19,6 +20,49 @@ describe('command line', () => {
     for (const def of COMMANDS.filter((d) => !d.hidden && !d.name.includes(' '))) {
       expect(res.stdout).toMatch(new RegExp(`\\n  ${def.name}\\b.*${def.summary.slice(0, 20).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
     }
+  });
+
+  it('bare tsglance prints the program help on stdout and exits 0 (as glance and gh)', async () => {
+    const [bare, help] = await Promise.all([tsglance([], { as: 'none' }), tsglance(['--help'], { as: 'none' })]);
+    expect(bare).toMatchObject({ code: 0, stderr: '', stdout: help.stdout });
+    expect(bare.stdout).toMatch(/^Usage: tsglance /);
+  });
+
+  it('the program help: commands under headings, global options once, nothing wider than 80 columns', async () => {
+    const res = await tsglance(['--help'], { as: 'none' });
+    const lines = res.stdout.split('\n');
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(80);
+    const headings = lines.filter((l) => /^[A-Z][a-z ]+:$/.test(l));
+    expect(headings).toEqual(['Global options:', ...HELP_GROUPS.map(([h]) => h)]);
+    expect(res.stdout).not.toMatch(/^Commands:$/m);
+    expect(res.stdout.match(/--os-cloud/g)).toHaveLength(1);
+    // every visible command sits under the heading its group names
+    const full = buildProgram(COMMANDS);
+    for (const cmd of full.commands.filter((c) => !(c as unknown as { _hidden: boolean })._hidden)) {
+      const heading = HELP_GROUPS.find(([, re]) => re.test(cmd.name()))?.[0];
+      expect(heading, cmd.name()).toBeDefined();
+      const section = res.stdout.split(`\n${heading}\n`)[1].split('\n\n')[0];
+      expect(section, cmd.name()).toMatch(new RegExp(`^  ${cmd.name()} +\\S`, 'm'));
+    }
+  });
+
+  it('help of every command fits in 80 columns; global options are pointed to, not repeated', async () => {
+    const full = buildProgram(COMMANDS);
+    const all = (c: Command): Command[] => c.commands.flatMap((s) => [s, ...all(s)]);
+    for (const cmd of all(full)) {
+      let text = '';
+      cmd.configureOutput({ writeOut: (s) => (text += s) });
+      cmd.outputHelp();
+      const wide = text.split('\n').filter((l) => l.length > 80);
+      expect(wide, cmd.name()).toEqual([]);
+      expect(text, cmd.name()).not.toContain('--os-cloud');
+      expect(text, cmd.name()).toContain('Global options (--os-*, -f/--format, -c/--column, --debug...): tsglance --help');
+    }
+    const res = await tsglance(['help', 'image-create'], { as: 'none' });
+    expect(res.code).toBe(0);
+    expect(Math.max(...res.stdout.split('\n').map((l) => l.length))).toBeLessThanOrEqual(80);
+    // a URL too long for the description column moves left rather than past the edge
+    expect(res.stdout).toMatch(/^ {4}https:\/\/docs\.openstack\.org\/python-glanceclient\/latest\/cli\/property-keys\.html$/m);
   });
 
   it('the prebuilt program help (dist/help.txt) is exactly what the tree renders', async () => {

@@ -40,6 +40,7 @@ function toRow(e: CacheListing, current: string | undefined): Row {
 
 export const tokenCacheShow = defineCommand<Record<string, never>>({
   name: 'token-cache show',
+  groupSummary: 'Show or clear the cached Keystone tokens.',
   summary: 'List the cached tokens: whose, where, until when (never the token itself).',
   description:
     'Tokens are cached in the OS keychain when one is reachable and unlocked, else in files under\n' +
