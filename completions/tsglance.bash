@@ -29,11 +29,11 @@ __tsglance_node() {
     'glance-cache-manage queue-image') __tsglance_opts="$__tsglance_g "'--api --force --help --host --port --url'; __tsglance_argk=('l images') ;;
     'help') __tsglance_opts=''; __tsglance_argk=('c') ;;
     'image-create') __tsglance_opts="$__tsglance_g "'--architecture --container-format --disk-format --file --help --hidden --id --instance-uuid --keep-on-failure --kernel-id --min-disk --min-ram --name --os-distro --os-version --owner --progress --property --protected --ramdisk-id --size --store --tags --visibility' ;;
-    'image-create-via-import') __tsglance_opts="$__tsglance_g "'--all-stores --allow-failure --architecture --container-format --disk-format --file --help --hidden --id --import-method --instance-uuid --keep-on-failure --kernel-id --min-disk --min-ram --name --no-wait --os-distro --os-version --owner --progress --property --protected --ramdisk-id --remote-image-id --remote-region --remote-service-interface --size --store --stores --tags --uri --visibility --wait --watch-timeout' ;;
+    'image-create-via-import') __tsglance_opts="$__tsglance_g "'--all-stores --allow-failure --architecture --container-format --disk-format --file --help --hidden --id --import-method --instance-uuid --keep-on-failure --kernel-id --min-disk --min-ram --name --no-wait --os-distro --os-version --owner --progress --property --protected --ramdisk-id --remote-image-id --remote-region --remote-service-interface --size --stall-timeout --store --stores --tags --uri --visibility --wait --watch-timeout' ;;
     'image-deactivate') __tsglance_opts="$__tsglance_g "'--help'; __tsglance_argk=('l images') ;;
     'image-delete') __tsglance_opts="$__tsglance_g "'--help'; __tsglance_argk=('l images'); __tsglance_argv=1 ;;
     'image-download') __tsglance_opts="$__tsglance_g "'--allow-md5-fallback --file --help --prefer --progress'; __tsglance_argk=('l images') ;;
-    'image-import') __tsglance_opts="$__tsglance_g "'--all-stores --allow-failure --help --import-method --no-wait --remote-image-id --remote-region --remote-service-interface --store --stores --uri --wait --watch-timeout'; __tsglance_argk=('l images') ;;
+    'image-import') __tsglance_opts="$__tsglance_g "'--all-stores --allow-failure --help --import-method --no-wait --remote-image-id --remote-region --remote-service-interface --stall-timeout --store --stores --uri --wait --watch-timeout'; __tsglance_argk=('l images') ;;
     'image-list') __tsglance_opts="$__tsglance_g "'--checksum --hash --help --hidden --include-stores --limit --member-status --owner --page-size --property-filter --sort --sort-dir --sort-key --tag --visibility' ;;
     'image-reactivate') __tsglance_opts="$__tsglance_g "'--help'; __tsglance_argk=('l images') ;;
     'image-show') __tsglance_opts="$__tsglance_g "'--help --human-readable --max-column-width'; __tsglance_argk=('l images') ;;
@@ -43,7 +43,7 @@ __tsglance_node() {
     'image-tasks') __tsglance_opts="$__tsglance_g "'--help'; __tsglance_argk=('l images') ;;
     'image-update') __tsglance_opts="$__tsglance_g "'--architecture --container-format --disk-format --help --hidden --instance-uuid --kernel-id --min-disk --min-ram --name --os-distro --os-version --owner --property --protected --ramdisk-id --remove-property --visibility'; __tsglance_argk=('l images') ;;
     'image-upload') __tsglance_opts="$__tsglance_g "'--file --help --progress --size --store'; __tsglance_argk=('l images') ;;
-    'image-watch') __tsglance_opts="$__tsglance_g "'--help --human-readable --stores --watch-timeout'; __tsglance_argk=('l images') ;;
+    'image-watch') __tsglance_opts="$__tsglance_g "'--help --human-readable --stall-timeout --stores --watch-timeout'; __tsglance_argk=('l images') ;;
     'import-info') __tsglance_opts="$__tsglance_g "'--help' ;;
     'location-add') __tsglance_opts="$__tsglance_g "'--checksum --hash-algo --hash-value --help --metadata --url'; __tsglance_argk=('l images') ;;
     'location-delete') __tsglance_opts="$__tsglance_g "'--help --url'; __tsglance_argk=('l images') ;;
@@ -234,6 +234,7 @@ __tsglance_optspec() {
     'image-create-via-import:--all-stores') REPLY='r v True False' ;;
     'image-create-via-import:--allow-failure') REPLY='r v True False' ;;
     'image-create-via-import:--watch-timeout') REPLY='r -' ;;
+    'image-create-via-import:--stall-timeout') REPLY='r -' ;;
     'image-download:--file') REPLY='r f' ;;
     'image-download:--prefer') REPLY='r L stores' ;;
     'image-import:--import-method') REPLY='r l import-methods' ;;
@@ -246,6 +247,7 @@ __tsglance_optspec() {
     'image-import:--all-stores') REPLY='r v True False' ;;
     'image-import:--allow-failure') REPLY='r v True False' ;;
     'image-import:--watch-timeout') REPLY='r -' ;;
+    'image-import:--stall-timeout') REPLY='r -' ;;
     'image-list:--limit') REPLY='r -' ;;
     'image-list:--page-size') REPLY='r -' ;;
     'image-list:--visibility') REPLY='r v public private community shared all' ;;
@@ -287,6 +289,7 @@ __tsglance_optspec() {
     'image-upload:--store') REPLY='r l stores' ;;
     'image-watch:--stores') REPLY='r L stores' ;;
     'image-watch:--watch-timeout') REPLY='r -' ;;
+    'image-watch:--stall-timeout') REPLY='r -' ;;
     'location-add:--url') REPLY='r -' ;;
     'location-add:--metadata') REPLY='r -' ;;
     'location-add:--checksum') REPLY='r -' ;;

@@ -8,7 +8,7 @@ export const ExitCode = {
   usage: 2,
   /** image went active but some requested stores failed (import watch) */
   partial: 3,
-  /** --watch-timeout ran out while the import goes on */
+  /** --watch-timeout ran out, or nothing changed for --stall-timeout, while the import goes on */
   timeout: 124,
   /** SIGHUP (a closed terminal): 128+1 */
   hangup: 129,

@@ -82,11 +82,13 @@ function commandSection(c: CommandModel): string[] {
 /** What each exit status means (keys of ExitCode; the README has the same table). */
 const EXIT_MEANINGS: Record<string, string> = {
   ok: 'Success.',
-  error: 'Error: an HTTP error, bad credentials, an image not found, a failed import, and the like.',
-  usage: 'Usage error (unknown option, bad value), found before any request was sent.',
+  error:
+    'Error: an HTTP error, bad credentials, an image not found, a failed import, and the like; also an import watch with nothing to watch (no import task pending or processing, no store importing).',
+  usage: 'Usage error (unknown option, bad value, an unknown store or import method), found before any request that changes anything.',
   partial:
     'Import watch: the image went active but some of the requested stores failed (with --allow-failure true); they are named.',
-  timeout: 'Import watch: --watch-timeout ran out. The import goes on in Glance.',
+  timeout:
+    'Import watch: --watch-timeout ran out, or nothing changed for --stall-timeout seconds (default 1800; the task and its last message are named). The import goes on in Glance.',
   hangup:
     'SIGHUP (a closed terminal or ssh session): handled like Ctrl-C: a record this command created is deleted, one line is printed. A second signal exits at once.',
   interrupted:

@@ -12,7 +12,7 @@ import { DATA_OPTIONS, imageFieldOptions, KEEP_ON_FAILURE_OPTION, parseImageFiel
 import type { DataSource } from '../image/data-source.js';
 import { defineCommand } from '../types.js';
 import { checkServerSide, createImportRequest, importFlags, importMethodOption, IMPORT_TARGET_OPTIONS, type ImportFlags } from './rules.js';
-import { parseWatchFlags, shouldWatch, watchImport, WATCH_OPTIONS, type WatchFlags } from './watch-loop.js';
+import { DEFAULT_STALL_SECONDS, parseWatchFlags, shouldWatch, watchImport, WATCH_OPTIONS, type WatchFlags } from './watch-loop.js';
 
 export interface CreateViaImportOptions {
   parsed: ImageFields;
@@ -34,8 +34,9 @@ export const imageCreateViaImport = defineCommand<CreateViaImportOptions>({
     'glance-direct (inferred from --file or data on stdin) stages the data then imports it; web-download needs --uri;\n' +
     'glance-download needs --remote-region and --remote-image-id. Without a method or data, a queued record is created.\n' +
     'On a terminal the import is followed with a live per-store view (--wait elsewhere, --no-wait to return at once).\n' +
-    'Exit status: 0 every store succeeded, 1 the import failed, 3 active but some stores failed (--allow-failure true),\n' +
-    '124 --watch-timeout ran out (the import goes on; resume with image-watch), 130 interrupted.',
+    'Exit status: 0 every store succeeded, 1 the import failed (or nothing is left to wait for), 3 active but some stores\n' +
+    'failed (--allow-failure true), 124 --watch-timeout ran out or nothing changed for --stall-timeout (default\n' +
+    `${DEFAULT_STALL_SECONDS} s; the import goes on, resume with image-watch), 130 interrupted.`,
   options: [
     ...imageFieldOptions('create'),
     ...DATA_OPTIONS.filter((o) => !o.flags.startsWith('--store ')),
@@ -122,6 +123,7 @@ export const imageCreateViaImport = defineCommand<CreateViaImportOptions>({
       stores: targetStores(request, available, after),
       taskId: after.os_glance_import_task,
       timeoutSeconds: opts.watch.watchTimeout,
+      stallSeconds: opts.watch.stallTimeout,
     });
   },
 });

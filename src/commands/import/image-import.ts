@@ -9,7 +9,7 @@ import { printImage } from '../../output/image-view.js';
 import { defineCommand } from '../types.js';
 import { callerOwns } from './ownership.js';
 import { checkServerSide, importFlags, importMethodOption, importRequestFromFlags, IMPORT_TARGET_OPTIONS } from './rules.js';
-import { parseWatchFlags, shouldWatch, watchImport, WATCH_OPTIONS, type WatchFlags } from './watch-loop.js';
+import { DEFAULT_STALL_SECONDS, parseWatchFlags, shouldWatch, watchImport, WATCH_OPTIONS, type WatchFlags } from './watch-loop.js';
 
 export interface ImageImportOptions {
   image: string;
@@ -41,8 +41,9 @@ export const imageImport = defineCommand<ImageImportOptions>({
   summary: 'Initiate the image import taskflow, and follow it to the end.',
   description:
     'On a terminal the import is followed with a live per-store view (--wait elsewhere, --no-wait to return at once).\n' +
-    'Exit status: 0 every store succeeded, 1 the import failed, 3 active but some stores failed (--allow-failure true),\n' +
-    '124 --watch-timeout ran out (the import goes on; resume with image-watch), 130 interrupted.',
+    'Exit status: 0 every store succeeded, 1 the import failed (or nothing is left to wait for), 3 active but some stores\n' +
+    'failed (--allow-failure true), 124 --watch-timeout ran out or nothing changed for --stall-timeout (default\n' +
+    `${DEFAULT_STALL_SECONDS} s; the import goes on, resume with image-watch), 130 interrupted.`,
   args: [{ name: 'IMAGE', description: 'Name or ID of image to import.', complete: 'images' }],
   options: [importMethodOption('glance-direct'), ...IMPORT_TARGET_OPTIONS, ...WATCH_OPTIONS],
   examples: [
@@ -84,6 +85,7 @@ export const imageImport = defineCommand<ImageImportOptions>({
       stores,
       taskId: after.os_glance_import_task,
       timeoutSeconds: opts.watch.watchTimeout,
+      stallSeconds: opts.watch.stallTimeout,
     });
   },
 });

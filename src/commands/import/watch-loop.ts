@@ -2,8 +2,11 @@
  * Follows an import until every requested store has settled: polls the image and its tasks with
  * a gentle backoff (deps.clock), renders the live view, then prints the image on stdout and
  * returns the documented exit status. Ctrl-C and --watch-timeout stop the watching, never the import.
+ * A watch always ends by itself: when nothing is left to wait for (no import task pending or
+ * processing, no store importing: exit 1) and when nothing has changed for --stall-timeout
+ * seconds (exit 124, the task and its last message named; the import is left alone).
  */
-import { ExitCode } from '../../errors.js';
+import { ExitCode, UsageError } from '../../errors.js';
 import type { GlanceClient } from '../../glance/client.js';
 import { getImage, type Image } from '../../glance/images.js';
 import { getImageTasks, importState, pickTask, splitStores, type ImageTask, type ImportState } from '../../glance/import.js';
@@ -14,8 +17,21 @@ import type { Deps, OptionDef } from '../types.js';
 export const POLL_MIN_MS = 500;
 export const POLL_MAX_MS = 5000;
 export const POLL_FACTOR = 1.5;
+/**
+ * Default bound on "nothing changed" (image status, task status and message, store states).
+ * Glance updates an import task's message ("Copied N MiB") at most once a minute while it writes
+ * to a store, and not at all while web-download fetches into staging, so a quiet half hour is
+ * what a slow but healthy import of a large image can look like.
+ */
+export const DEFAULT_STALL_SECONDS = 1800;
 
-/** --wait / --no-wait / --watch-timeout, shared by image-create-via-import, image-import and image-watch. */
+export const STALL_TIMEOUT_OPTION: OptionDef = {
+  flags: '--stall-timeout <SECONDS>',
+  description: `Stop watching when nothing has changed (image status, task status or message, any store) for this many seconds (default ${DEFAULT_STALL_SECONDS}): exit 124, the task and its last message named; the import goes on.`,
+  type: 'number',
+};
+
+/** --wait / --no-wait / --watch-timeout / --stall-timeout, shared by image-create-via-import, image-import and image-watch. */
 export const WATCH_OPTIONS: OptionDef[] = [
   {
     flags: '--wait',
@@ -28,18 +44,28 @@ export const WATCH_OPTIONS: OptionDef[] = [
     description: 'Stop watching after this many seconds (exit 124); the import goes on.',
     type: 'number',
   },
+  STALL_TIMEOUT_OPTION,
 ];
 
 export interface WatchFlags {
   /** undefined: decide from the terminal */
   wait?: boolean;
   watchTimeout?: number;
+  stallTimeout: number;
+}
+
+/** --stall-timeout: a positive number of seconds (there is no "never": every wait has a bound). */
+export function parseStallTimeout(flags: Record<string, unknown>): number {
+  const t = flags.stallTimeout as number | undefined;
+  if (t === undefined) return DEFAULT_STALL_SECONDS;
+  if (!(t > 0)) throw new UsageError(`--stall-timeout: '${t}' is not a positive number of seconds`);
+  return t;
 }
 
 export function parseWatchFlags(flags: Record<string, unknown>): WatchFlags {
   const wait = flags.wait === undefined ? undefined : !!flags.wait;
   const t = flags.watchTimeout as number | undefined;
-  return { wait, watchTimeout: t !== undefined && t > 0 ? t : undefined };
+  return { wait, watchTimeout: t !== undefined && t > 0 ? t : undefined, stallTimeout: parseStallTimeout(flags) };
 }
 
 /** Watch by default on a terminal (stderr), on request elsewhere. */
@@ -54,6 +80,8 @@ export interface WatchRequest {
   /** the import task to follow (os_glance_import_task right after the POST) */
   taskId?: string;
   timeoutSeconds?: number;
+  /** stop when nothing has changed for this long (default DEFAULT_STALL_SECONDS) */
+  stallSeconds?: number;
   humanReadable?: boolean;
 }
 
@@ -83,6 +111,19 @@ function storesOfInterest(image: Image, task: ImageTask | undefined): string[] {
 
 const resumeHint = (id: string) => `resume with: tsglance image-watch ${id}`;
 
+const TASK_ACTIVE = new Set(['pending', 'processing']);
+
+/**
+ * Nothing left to wait for: no import task of the image pending or processing (when the tasks API
+ * answers), no import lock on the image, no store importing, and the image not importing.
+ */
+function nothingPending(image: Image, tasks: ImageTask[] | undefined): boolean {
+  if (tasks?.some((t) => TASK_ACTIVE.has(t.status))) return false;
+  if (image.os_glance_import_task) return false;
+  if (splitStores(image.os_glance_importing_to_stores).length) return false;
+  return tasks !== undefined || image.status !== 'importing';
+}
+
 /** Watch an import; prints the image at the end (not when interrupted) and returns the exit status. */
 export async function watchImport(deps: Deps, client: GlanceClient, req: WatchRequest): Promise<number> {
   const { clock, signal } = deps;
@@ -95,6 +136,10 @@ export async function watchImport(deps: Deps, client: GlanceClient, req: WatchRe
   let taskId = req.taskId;
   let tasksApi = true;
   const culprits = new Set<string>();
+  const stallMs = (req.stallSeconds ?? DEFAULT_STALL_SECONDS) * 1000;
+  let changedAt = started;
+  /** consecutive polls that found nothing pending (two are needed: one could race a task's start) */
+  let idlePolls = 0;
 
   const finish = async (code: number, note?: string): Promise<number> => {
     view?.stop(code === ExitCode.interrupted ? undefined : state, clock.now() - started, note);
@@ -124,18 +169,37 @@ export async function watchImport(deps: Deps, client: GlanceClient, req: WatchRe
       const next = importState(image, req.stores.length ? req.stores : storesOfInterest(image, task), task, [...culprits]);
       if (next.outcome === 'running') for (const r of next.stores) if (r.state === 'failed') culprits.add(r.store);
       if (signal.aborted) break;
-      delay = sameState(state, next) ? Math.min(POLL_MAX_MS, Math.round(delay * POLL_FACTOR)) : POLL_MIN_MS;
-      state = next;
-      view.update(state, clock.now() - started);
-      if (state.outcome !== 'running') break;
+      const unchanged = sameState(state, next) && state?.task?.id === next.task?.id;
+      delay = unchanged ? Math.min(POLL_MAX_MS, Math.round(delay * POLL_FACTOR)) : POLL_MIN_MS;
       const now = clock.now();
+      if (!unchanged) changedAt = now;
+      state = next;
+      view.update(state, now - started);
+      if (state.outcome !== 'running') break;
+      idlePolls = nothingPending(image, tasks) ? idlePolls + 1 : 0;
+      if (idlePolls >= 2) {
+        return await finish(
+          ExitCode.error,
+          `Nothing to watch: image ${req.imageId} (status ${image.status}) has no import task pending or processing and no store importing.`,
+        );
+      }
       if (deadline !== undefined && now >= deadline) {
         return await finish(
           ExitCode.timeout,
           `Stopped watching after ${req.timeoutSeconds}s; the import of ${req.imageId} goes on (${resumeHint(req.imageId)}).`,
         );
       }
-      await clock.sleep(deadline !== undefined ? Math.min(delay, Math.max(0, deadline - now)) : delay, signal);
+      if (now - changedAt >= stallMs) {
+        const t = state.task;
+        const what = t ? `task ${t.id} is still ${t.status}, last message: ${t.message ? `'${t.message}'` : '(none)'}` : `image status ${state.status}`;
+        return await finish(
+          ExitCode.timeout,
+          `No progress for ${Math.round((now - changedAt) / 1000)}s (--stall-timeout ${req.stallSeconds ?? DEFAULT_STALL_SECONDS}): ${what}; ` +
+            `stopped watching, the import of ${req.imageId} is left alone (${resumeHint(req.imageId)}).`,
+        );
+      }
+      const until = Math.min(deadline ?? Infinity, changedAt + stallMs);
+      await clock.sleep(Math.min(delay, Math.max(0, until - now)), signal);
     }
   } catch (err) {
     if (deadline !== undefined && clock.now() >= deadline && !signal.aborted) {
