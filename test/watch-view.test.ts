@@ -132,6 +132,7 @@ function fakeGlance(images: Image[], tasks: ImageTask[][]): { client: GlanceClie
   let i = 0;
   let j = 0;
   const client = {
+    http: { timeout: 600 },
     json: async (_m: string, path: string) => {
       if (path.endsWith('/tasks')) return { tasks: tasks[Math.min(j++, tasks.length - 1)] };
       return images[Math.min(i++, images.length - 1)];
