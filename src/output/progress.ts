@@ -1,11 +1,13 @@
 /**
  * Transfer progress on stderr (never stdout: data and tables go there).
  *
- * - On an interactive TTY (deps.io.interactive): an ora line redrawn in place —
- *   `Uploading 512.0 MiB / 1.0 GiB (50%) · 95.3 MiB/s · ETA 0:05`.
- * - Off a TTY (CI logs): a plain line every `intervalMs` (default 5 s), then one summary line.
- * - Size unknown (a pipe on stdin): bytes and rate, no percent or ETA — the view never vanishes.
- * - Not enabled (no --progress): nothing at all, on a TTY or not.
+ * - On an interactive TTY (deps.io.interactive), by default: an ora line redrawn in place, cut to
+ *   the terminal's width so that it never wraps —
+ *   `Uploading  50% ███████░░░░░░░ 512.0 MiB/1.0 GiB 95.3 MiB/s ETA 0:05`.
+ * - Off a TTY (CI logs), only with --progress: a plain line every `intervalMs` (default 5 s), then
+ *   one summary line.
+ * - --no-progress: nothing at all. Off a TTY without --progress: nothing either.
+ * - Size unknown (a pipe on stdin): bytes and rate, no bar, percent or ETA — the view never vanishes.
  *
  * The rate is measured over the last few seconds, so the ETA follows the current speed.
  */
@@ -17,8 +19,8 @@ export interface ProgressOptions {
   label: string;
   /** total bytes when known */
   total?: number;
-  /** --progress given */
-  enabled: boolean;
+  /** --progress (true), --no-progress (false), neither (undefined: on at an interactive terminal) */
+  enabled?: boolean;
   /** bytes already there before this run (a resumed download): not counted in the rate or summary */
   initial?: number;
   /** milliseconds between plain lines off a TTY (default 5000) */
@@ -82,6 +84,48 @@ export function formatProgress(s: ProgressState): string {
   return parts.join(' · ');
 }
 
+/** The parts of the terminal line that may go when it is narrow, first to last. */
+type Droppable = 'percent' | 'label' | 'total';
+const DROP_ORDER: Droppable[] = ['percent', 'label', 'total'];
+const MIN_BAR = 10;
+const MAX_BAR = 30;
+
+/**
+ * The terminal's line: a bar, bytes, rate and ETA in at most `width` columns. When the bar would
+ * be narrower than MIN_BAR, the percentage, then the label, then the total go (the bar still
+ * shows the fraction); what cannot fit even then is cut.
+ */
+export function formatProgressLine(s: ProgressState, width: number): string {
+  const known = s.total !== undefined && s.total > 0;
+  if (!known) return cut(formatProgress(s), width);
+  const total = s.total!;
+  const fraction = Math.min(1, s.bytes / total);
+  const rate = s.rate !== undefined ? `${formatBytes(s.rate)}/s` : '';
+  const eta = s.rate ? `ETA ${formatDuration(Math.max(0, total - s.bytes) / s.rate)}` : '';
+  const dropped = new Set<Droppable>();
+  for (let i = 0; ; i++) {
+    const before = [dropped.has('label') ? '' : s.label, dropped.has('percent') ? '' : `${String(Math.floor(fraction * 100)).padStart(3)}%`];
+    const bytes = dropped.has('total') ? formatBytes(s.bytes) : `${formatBytes(s.bytes)}/${formatBytes(total)}`;
+    const after = [bytes, rate, eta];
+    const fixed = [...before, ...after].filter(Boolean);
+    const barWidth = width - fixed.reduce((n, p) => n + p.length + 1, 0);
+    if (barWidth >= MIN_BAR || i === DROP_ORDER.length) {
+      const parts = [...before.filter(Boolean), bar(fraction, Math.max(0, Math.min(MAX_BAR, barWidth))), ...after.filter(Boolean)];
+      return cut(parts.filter(Boolean).join(' '), width);
+    }
+    dropped.add(DROP_ORDER[i]);
+  }
+}
+
+function bar(fraction: number, width: number): string {
+  const full = Math.floor(fraction * width);
+  return '█'.repeat(full) + '░'.repeat(width - full);
+}
+
+function cut(text: string, width: number): string {
+  return [...text].slice(0, Math.max(0, width)).join('');
+}
+
 /** Summary line: `Uploaded 1.0 GiB in 10.7 s (95.3 MiB/s)`. */
 export function formatSummary(label: string, bytes: number, ms: number): string {
   const past = label.replace(/ing$/, 'ed');
@@ -106,10 +150,17 @@ class RateMeter {
   }
 }
 
+/** The done mark, green only when io.color says so (ora's own symbols decide colour by themselves). */
+async function successMark(color: boolean): Promise<string> {
+  if (!color) return '✔';
+  const { Chalk } = await import('chalk');
+  return new Chalk({ level: 1 }).green('✔');
+}
+
 const silent: TransferProgress = { update: () => undefined, done: () => undefined, fail: () => undefined };
 
 export async function startProgress(opts: ProgressOptions): Promise<TransferProgress> {
-  if (!opts.enabled) return silent;
+  if (!(opts.enabled ?? opts.io.interactive)) return silent;
   const now = opts.now ?? Date.now;
   const started = now();
   const meter = new RateMeter();
@@ -119,30 +170,37 @@ export async function startProgress(opts: ProgressOptions): Promise<TransferProg
   const state = (): ProgressState => ({ label: opts.label, bytes, total: opts.total, rate: meter.rate() });
 
   if (opts.io.interactive) {
-    const { default: ora } = await import('ora');
+    const [{ default: ora }, paint] = await Promise.all([import('ora'), successMark(opts.io.color)]);
+    const stream = opts.io.stderr as NodeJS.WritableStream & { columns?: number };
+    // the spinner and its space take 2 columns; the last column stays free (some terminals wrap there)
+    const line = () => formatProgressLine(state(), (stream.columns || opts.io.columns) - 3);
     // discardStdin off: stdin may be the very image data being uploaded
     const spinner = ora({
-      text: formatProgress(state()),
-      stream: opts.io.stderr as NodeJS.WritableStream,
+      text: line(),
+      stream,
       isEnabled: true,
       discardStdin: false,
       color: opts.io.color ? 'cyan' : false,
     } as never);
     spinner.start();
-    let last = 0;
+    // redrawn on a clock, not on data: the line catches up after the last chunk and, when the data
+    // stalls, the rate falls and the ETA grows instead of freezing
+    const redraw = () => {
+      meter.add(now(), bytes);
+      spinner.text = line();
+    };
+    const timer = setInterval(redraw, 200);
+    timer.unref();
     return {
       update(n) {
         bytes = n;
-        const t = now();
-        if (t - last < 100) return;
-        last = t;
-        meter.add(t, n);
-        spinner.text = formatProgress(state());
       },
       done() {
-        spinner.succeed(formatSummary(opts.label, bytes - initial, now() - started));
+        clearInterval(timer);
+        spinner.stopAndPersist({ symbol: paint, text: formatSummary(opts.label, bytes - initial, now() - started) });
       },
       fail() {
+        clearInterval(timer);
         spinner.stop();
       },
     };

@@ -145,7 +145,7 @@ export const DATA_OPTIONS: OptionDef[] = [
     description: 'Size in bytes of the image data; needed to show percent and ETA for a pipe, checked against the data.',
     type: 'int',
   },
-  { flags: '--progress', description: 'Show upload progress (bytes, rate, ETA) on stderr.' },
+  ...progressOptions('upload'),
   { flags: '--store <STORE>', description: 'Backend store to upload image to.', env: 'OS_IMAGE_STORE', complete: 'stores' },
 ];
 
@@ -153,6 +153,17 @@ export const KEEP_ON_FAILURE_OPTION: OptionDef = {
   flags: '--keep-on-failure',
   description: 'Keep the image record when the upload fails or is interrupted (default: delete it).',
 };
+
+/**
+ * --progress / --no-progress: a transfer shows its progress on stderr at a terminal by default;
+ * --progress shows it elsewhere too (a line every few seconds), --no-progress nowhere.
+ */
+export function progressOptions(what: 'upload' | 'download'): OptionDef[] {
+  return [
+    { flags: '--progress', description: `Show ${what} progress (bytes, rate, ETA) on stderr, also off a terminal.` },
+    { flags: '--no-progress', description: `No ${what} progress, not even at a terminal (where it is on by default).` },
+  ];
+}
 
 /** Schema options + --hidden + --property + old-guide aliases, for create or update. */
 export function imageFieldOptions(mode: 'create' | 'update'): OptionDef[] {

@@ -7,7 +7,7 @@ export interface ImageCreateOptions {
   parsed: ImageFields;
   file?: string;
   size?: number;
-  progress: boolean;
+  progress?: boolean;
   store?: string;
   keepOnFailure: boolean;
 }
@@ -29,7 +29,7 @@ export const imageCreate = defineCommand<ImageCreateOptions>({
       parsed: parseImageFields(flags, 'create'),
       file: flags.file as string | undefined,
       size: flags.size as number | undefined,
-      progress: !!flags.progress,
+      progress: flags.progress as boolean | undefined,
       store: (flags.store as string | undefined) || undefined,
       keepOnFailure: !!flags.keepOnFailure,
     };

@@ -9,11 +9,13 @@
 import { CliError, InterruptedError, UsageError } from '../../errors.js';
 import type { Writable } from 'node:stream';
 import { defineCommand } from '../types.js';
+import { progressOptions } from './create-options.js';
 
 export interface ImageDownloadOptions {
   image: string;
   file?: string;
-  progress: boolean;
+  /** undefined: on at a terminal (see progressOptions) */
+  progress?: boolean;
   allowMd5Fallback: boolean;
   prefer?: string[];
 }
@@ -38,7 +40,7 @@ export const imageDownload = defineCommand<ImageDownloadOptions>({
       description: "Local file to save downloaded image data to ('-' for stdout). Without it, stdout must be redirected.",
       complete: 'files',
     },
-    { flags: '--progress', description: 'Show download progress (bytes, rate, ETA) on stderr.' },
+    ...progressOptions('download'),
     { flags: '--prefer <STORES>', description: 'Comma-separated stores to download from first.', complete: 'stores' },
   ],
   examples: ['tsglance image-download cirros --file cirros.img --progress', 'tsglance image-download cirros | qemu-img info /dev/stdin'],
@@ -49,7 +51,7 @@ export const imageDownload = defineCommand<ImageDownloadOptions>({
     return {
       image: args[0] as string,
       file: flags.file === '-' ? undefined : (flags.file as string | undefined),
-      progress: !!flags.progress,
+      progress: flags.progress as boolean | undefined,
       // glanceclient: the environment variable set to any value turns it on
       allowMd5Fallback: md5 !== undefined && md5 !== false,
       prefer,

@@ -33,7 +33,8 @@ export async function validateStore(client: GlanceClient, store: string): Promis
 export interface TransferOptions {
   target: 'file' | 'stage';
   store?: string;
-  progress: boolean;
+  /** --progress / --no-progress; undefined: on at a terminal */
+  progress?: boolean;
 }
 
 /** Upload a data source to an existing image, with the progress view; errors are left to the caller. */

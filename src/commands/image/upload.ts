@@ -1,11 +1,13 @@
 import { UsageError } from '../../errors.js';
 import { defineCommand, type Deps } from '../types.js';
+import { progressOptions } from './create-options.js';
 
 export interface ImageUploadOptions {
   image: string;
   file?: string;
   size?: number;
-  progress: boolean;
+  /** undefined: on at a terminal (see progressOptions) */
+  progress?: boolean;
   store?: string;
 }
 
@@ -49,7 +51,7 @@ function parseUpload({ args, flags }: { args: unknown[]; flags: Record<string, u
     image: args[0] as string,
     file: flags.file as string | undefined,
     size: flags.size as number | undefined,
-    progress: !!flags.progress,
+    progress: flags.progress as boolean | undefined,
     store: (flags.store as string | undefined) || undefined,
   };
 }
@@ -61,7 +63,7 @@ export const imageUpload = defineCommand<ImageUploadOptions>({
   options: [
     FILE_OPTION,
     SIZE_OPTION,
-    { flags: '--progress', description: 'Show upload progress (bytes, rate, ETA) on stderr.' },
+    ...progressOptions('upload'),
     { flags: '--store <STORE>', description: 'Backend store to upload image to.', env: 'OS_IMAGE_STORE', complete: 'stores' },
   ],
   examples: ['tsglance image-upload myimage --file disk.qcow2 --progress', 'xz -dc disk.raw.xz | tsglance image-upload myimage --size 2147483648'],
@@ -73,7 +75,7 @@ export const imageStage = defineCommand<ImageUploadOptions>({
   name: 'image-stage',
   summary: 'Upload data for a specific image to staging.',
   args: [{ name: 'IMAGE_ID', description: 'Name or ID of image to upload data to.', complete: 'images' }],
-  options: [FILE_OPTION, SIZE_OPTION, { flags: '--progress', description: 'Show upload progress (bytes, rate, ETA) on stderr.' }],
+  options: [FILE_OPTION, SIZE_OPTION, ...progressOptions('upload')],
   examples: ['tsglance image-stage myimage --file disk.qcow2 --progress && tsglance image-import myimage'],
   parse: parseUpload,
   run: (opts, deps) => run('stage', opts, deps),

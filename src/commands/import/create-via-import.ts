@@ -19,7 +19,7 @@ export interface CreateViaImportOptions {
   importFlags: ImportFlags;
   file?: string;
   size?: number;
-  progress: boolean;
+  progress?: boolean;
   keepOnFailure: boolean;
   watch: WatchFlags;
 }
@@ -55,7 +55,7 @@ export const imageCreateViaImport = defineCommand<CreateViaImportOptions>({
       importFlags: importFlags(flags),
       file: (flags.file as string | undefined) ?? undefined,
       size: flags.size as number | undefined,
-      progress: !!flags.progress,
+      progress: flags.progress as boolean | undefined,
       keepOnFailure: !!flags.keepOnFailure,
       watch: parseWatchFlags(flags),
     };
@@ -100,7 +100,7 @@ export const imageCreateViaImport = defineCommand<CreateViaImportOptions>({
     let step = 'Staging';
     try {
       if (data) {
-        await transferData(client, created.id, data, { target: 'stage', progress: opts.progress || watching }, deps);
+        await transferData(client, created.id, data, { target: 'stage', progress: opts.progress ?? (watching || undefined) }, deps);
       }
       step = 'Import request';
       await startImport(client, created.id, request);
