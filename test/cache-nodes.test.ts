@@ -76,7 +76,7 @@ async function clearB(): Promise<void> {
   await restB('DELETE', '/v2/cached_images');
 }
 
-async function waitFor(what: string, check: () => Promise<boolean>, ms = 30_000): Promise<void> {
+async function waitFor(what: string, check: () => Promise<boolean>, ms = 120_000): Promise<void> {
   const end = Date.now() + ms;
   while (!(await check())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
@@ -112,12 +112,12 @@ beforeAll(async () => {
   queuedOnly = await glanceImage(['--name', `${suite}-nodata`]);
   ids.push(queuedOnly);
   await clearB();
-}, 180_000);
+});
 
 afterAll(async () => {
   await clearB().catch(() => undefined);
   await deleteImages(ids);
-}, 120_000);
+});
 
 describe.each(['legacy', 'v2'])('glance-cache-manage --api %s on node B', (api) => {
   it('queue-image by name: cached by the prefetcher (legacy) or at once (v2); B lists it, A does not', async () => {
@@ -188,7 +188,7 @@ describe('refusals and errors', () => {
   beforeAll(async () => {
     await clearB();
     await cacheNow(x);
-  }, 60_000);
+  });
 
   it('without a terminal and without -f nothing is asked, read or changed (even with "y" on stdin)', async () => {
     const cmds = [['delete-all-cached-images'], ['delete-cached-image', x], ['queue-image', y], ['delete-all-queued-images']];

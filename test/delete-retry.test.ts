@@ -132,7 +132,7 @@ describe('a retried DELETE that finds the image already deleted is a success', (
       if (shown.code === 0) expect(shown.stdout).toMatch(/\| status\s+\| deleted\s+\|/);
       else expect(shown.stderr).toContain('404 Not Found');
     }
-  }, 240_000);
+  });
 
   it('the cleanup after a failed upload: the record is reported deleted, not "could not delete"', async () => {
     proxy.failUploads = true;

@@ -17,7 +17,7 @@ const locationsShown = /^\s*show_multiple_locations\s*=\s*true/im.test(conf);
 
 beforeAll(async () => {
   image = await glanceImage(['--name', name]);
-}, 60_000);
+});
 
 afterAll(async () => {
   await deleteImages([image]);

@@ -14,7 +14,7 @@ let demoProject: string;
 beforeAll(async () => {
   image = await glanceImage(['--name', name]);
   demoProject = (await issueToken('demo')).projectId;
-}, 120_000);
+});
 
 afterAll(async () => {
   await deleteImages([image]);

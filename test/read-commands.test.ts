@@ -24,7 +24,7 @@ beforeAll(async () => {
   ids.push(await glanceImage(['--name', dupName, '--property', `suite=${suite}`]));
   ids.push(await glanceImage(['--name', dupName, '--property', `suite=${suite}`]));
   ids.push(await glanceImage(['--name', `${suite}-empty`, '--property', `suite=${suite}`, '--property', 'long=' + 'word-'.repeat(40)]));
-}, 120_000);
+});
 
 afterAll(async () => {
   await deleteImages(ids);

@@ -18,8 +18,16 @@ function startChild(args: string[], opts: RunOpts = {}) {
   return { child, closed, stderr: () => stderr };
 }
 
+/** Until `done` holds (bounded by time: a loaded machine starts node slowly), then asserts it. */
+async function until(what: string, done: () => boolean): Promise<void> {
+  const end = Date.now() + 60_000;
+  while (!done() && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+  expect(done(), what).toBe(true);
+}
+
 async function waitForImage(name: string): Promise<string> {
-  for (let i = 0; i < 80; i++) {
+  const end = Date.now() + 120_000;
+  while (Date.now() < end) {
     const l = await tsglance(['image-list', '--property-filter', `name=${name}`, '-f', 'value', '-c', 'id']);
     if (l.stdout.trim()) return l.stdout.trim();
     await new Promise((r) => setTimeout(r, 250));
@@ -40,7 +48,7 @@ describe('a signal mid-upload cleans up like Ctrl-C', () => {
       expect(run.stderr().trim().split('\n')).toEqual([`Upload interrupted; image ${id} (created by this command) was deleted (${signal})`]);
       const after = await tsglance(['image-show', id]);
       expect(after.code).toBe(1);
-    }, 120_000);
+    });
   }
 });
 
@@ -58,7 +66,7 @@ describe('signals against a stalled server', () => {
 
   it('SIGTERM while waiting for a reply: "Interrupted by SIGTERM.", exit 143', async () => {
     const run = startChild(['image-list'], { as: 'none', env: fakeGlanceEnv(fake.url) });
-    for (let i = 0; i < 100 && !fake.requests.some((r) => r.url.startsWith('/v2/images?')); i++) await new Promise((r) => setTimeout(r, 50));
+    await until('the listing request reached the server', () => fake.requests.some((r) => r.url.startsWith('/v2/images?')));
     run.child.kill('SIGTERM');
     expect(await run.closed).toBe(143);
     expect(run.stderr()).toBe('Interrupted by SIGTERM.\n');
@@ -71,13 +79,13 @@ describe('signals against a stalled server', () => {
       env: fakeGlanceEnv(fake.url),
     });
     run.child.stdin.write(Buffer.alloc(64 * 1024, 7));
-    for (let i = 0; i < 100 && !fake.requests.some((r) => r.method === 'PUT'); i++) await new Promise((r) => setTimeout(r, 50));
+    await until('the upload reached the server', () => fake.requests.some((r) => r.method === 'PUT'));
     run.child.kill('SIGTERM');
-    for (let i = 0; i < 100 && !fake.requests.some((r) => r.method === 'DELETE'); i++) await new Promise((r) => setTimeout(r, 50));
-    expect(fake.requests.some((r) => r.method === 'DELETE')).toBe(true);
+    await until('the cleanup DELETE reached the server', () => fake.requests.some((r) => r.method === 'DELETE'));
     const t0 = Date.now();
     run.child.kill('SIGTERM');
     expect(await run.closed).toBe(143);
-    expect(Date.now() - t0).toBeLessThan(2000);
+    // at once, not at the end of the 20 s cleanup budget (the DELETE never gets an answer)
+    expect(Date.now() - t0).toBeLessThan(10_000);
   });
 });

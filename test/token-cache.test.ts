@@ -176,5 +176,5 @@ describe('token cache (file store)', () => {
     expect(entry.json).toMatchObject({ version: 1, store: 'file' });
     const warm = await counted(() => tsglance(LIST, opts), 0);
     expect(warm.posts).toBe(0);
-  }, 120_000);
+  });
 });

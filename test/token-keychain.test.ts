@@ -135,7 +135,7 @@ echo "@@ outs"; md5sum "$HOME"/out.* | cut -d' ' -f1 | sort -u | wc -l
 echo "@@ items"; secret-tool search --all service tsglance 2>&1 | grep -c '^attribute.account'
 echo "@@ files"; ls -A "$XDG_CACHE_HOME/tsglance"
 `,
-      { env, timeoutMs: 180_000 },
+      { env },
     );
     const s = sections(r.stdout);
     expect(s.rcs.trim()).toBe('20 0');
@@ -145,5 +145,5 @@ echo "@@ files"; ls -A "$XDG_CACHE_HOME/tsglance"
     expect(posts).toBeLessThanOrEqual(3);
     expect(s.items.trim()).toBe('1');
     expect(s.files.trim()).toMatch(/^[0-9a-f]{64}\.json$/);
-  }, 180_000);
+  });
 });

@@ -57,7 +57,10 @@ describe.skipIf(!hasTmux)('live view on a TTY (tmux)', () => {
     );
     execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '150', '-y', '40', `bash ${q(script)}`]);
     const frames: string[] = [];
-    for (let i = 0; i < 150 && !existsSync(join(dir, 'rc')); i++) {
+    // until the command has ended (bounded by time, not by a count of frames: a loaded machine
+    // captures fewer frames per second and imports more slowly)
+    const end = Date.now() + 240_000;
+    while (!existsSync(join(dir, 'rc')) && Date.now() < end) {
       frames.push(execFileSync('tmux', ['capture-pane', '-p', '-t', session], { encoding: 'utf8' }));
       await sleep(200);
     }

@@ -45,8 +45,8 @@ export function cleanEnv(opts: RunOpts = {}): Record<string, string> {
   return Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)) as Record<string, string>;
 }
 
-/** Wait for a spawned child, collecting its output; SIGKILL after `timeoutMs`. */
-export function collect(child: ChildProcess, timeoutMs = 120_000): Promise<RunResult> {
+/** Wait for a spawned child, collecting its output; SIGKILL after `timeoutMs` (just inside a test's bound). */
+export function collect(child: ChildProcess, timeoutMs = 280_000): Promise<RunResult> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const out: Buffer[] = [];
