@@ -166,3 +166,25 @@ export async function zshTab(line: string, opts: TabOpts = {}): Promise<TabResul
     code: res.code,
   };
 }
+
+export const FISH_SCRIPT = join(ROOT, 'completions', 'tsglance.fish');
+
+/**
+ * fish: the generated script sourced into a fish without config, and `complete -C LINE` (what
+ * fish would offer for that command line, the cursor at its end). Candidates without descriptions.
+ */
+export async function fishTab(line: string, opts: TabOpts = {}): Promise<TabResult & { descriptions: string[] }> {
+  const e = env(opts);
+  e.TAB_LINE = line;
+  e.TAB_SCRIPT = FISH_SCRIPT;
+  const res = await run('fish', ['--no-config', '-c', 'source $TAB_SCRIPT; complete -C "$TAB_LINE"'], e);
+  const rows = res.stdout.split('\n').filter(Boolean);
+  return {
+    candidates: rows.map((r) => r.split('\t')[0]),
+    descriptions: rows.map((r) => r.split('\t')[1] ?? ''),
+    stdout: res.stdout,
+    stderr: res.stderr,
+    ms: res.ms,
+    code: res.code,
+  };
+}

@@ -1,5 +1,5 @@
 /**
- * What the bash and zsh generators share: the per-command tables (as shell `case` statements,
+ * What the bash, zsh and fish generators share: the per-command tables (as shell `case` statements,
  * which both shells read the same way) and the identity the live-value cache is keyed by.
  */
 import { AUTH_ENV_VARS } from '../auth/settings.js';
@@ -80,11 +80,12 @@ export function everyNode(root: CommandModel): CommandModel[] {
 }
 
 /**
- * `case "$1:$2"` lines mapping (command path, option word) to its spec. A command's own options
- * come first so they shadow the global ones (glance-cache-manage -f is --force, not --format).
+ * (pattern, spec) pairs mapping `PATH:WORD` (a command path and an option word) to its spec, for a
+ * shell's case statement; '*:WORD' for a global option, '*' last. A command's own options come
+ * first so they shadow the global ones (glance-cache-manage -f is --force, not --format).
  */
-export function optionSpecCases(root: CommandModel, indent: string): string[] {
-  const lines: string[] = [];
+export function optionSpecEntries(root: CommandModel): [pattern: string, spec: string][] {
+  const entries: [string, string][] = [];
   const globalSpecs = new Map<string, string>();
   for (const c of everyNode(root)) {
     const specific = new Map<string, string>();
@@ -97,14 +98,19 @@ export function optionSpecCases(root: CommandModel, indent: string): string[] {
     // switches are the fallback anyway; list only what takes a value, plus own switches that shadow a global
     for (const [w, spec] of specific) {
       if (spec === 'n' && !root.options.some((g) => g.global && g.words.includes(w))) continue;
-      lines.push(`${indent}${sq(`${pathKey(c)}:${w}`)}) REPLY=${sq(spec)} ;;`);
+      entries.push([`${pathKey(c)}:${w}`, spec]);
     }
   }
   for (const [w, spec] of [...globalSpecs].sort()) {
-    if (spec !== 'n') lines.push(`${indent}*:${w}) REPLY=${sq(spec)} ;;`);
+    if (spec !== 'n') entries.push([`*:${w}`, spec]);
   }
-  lines.push(`${indent}*) REPLY=n ;;`);
-  return lines;
+  entries.push(['*', 'n']);
+  return entries;
+}
+
+/** optionSpecEntries as bash/zsh `case "$1:$2"` lines. */
+export function optionSpecCases(root: CommandModel, indent: string): string[] {
+  return optionSpecEntries(root).map(([pattern, spec]) => `${indent}${pattern.startsWith('*') ? pattern : sq(pattern)}) REPLY=${pattern === '*' ? spec : sq(spec)} ;;`);
 }
 
 /**

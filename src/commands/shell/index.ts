@@ -1,5 +1,5 @@
 import type { CommandDef } from '../types.js';
 import { complete } from './complete.js';
-import { completion, manpage } from './completion.js';
+import { bashCompletion, completion, manpage } from './completion.js';
 
-export const SHELL_COMMANDS: CommandDef<any>[] = [completion, complete, manpage];
+export const SHELL_COMMANDS: CommandDef<any>[] = [completion, bashCompletion, complete, manpage];
