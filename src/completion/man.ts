@@ -199,7 +199,7 @@ export function manPage(root: CommandModel): string {
     '.br',
     `${b('tsglance help')} [${i('command')}]`,
     '.br',
-    `${b('tsglance completion')} ${b('bash')}|${b('zsh')}`,
+    `${b('tsglance completion')} ${b('bash')}|${b('zsh')}|${b('fish')}`,
     '.SH DESCRIPTION',
     roff(
       'tsglance manages images in OpenStack Glance with python-glanceclient\'s v2 command names, options and tables, ' +
@@ -244,10 +244,11 @@ export function manPage(root: CommandModel): string {
       `Live completion values (image names and IDs, store ids, import methods), kept ${CACHE_TTL_S} seconds so that TAB answers at once.`,
     ),
     '.TP',
-    i('completions/tsglance.bash, completions/_tsglance'),
+    i('completions/tsglance.bash, completions/_tsglance, completions/tsglance.fish'),
     roff(
-      'In the package: bash and zsh completion. Copy them to ~/.local/share/bash-completion/completions/tsglance and to a ' +
-        'directory of $fpath as _tsglance, or load them with source <(tsglance completion bash|zsh).',
+      'In the package: bash, zsh and fish completion. Copy them to ~/.local/share/bash-completion/completions/tsglance, to a ' +
+        'directory of $fpath as _tsglance and to ~/.config/fish/completions/tsglance.fish, or load them with ' +
+        'source <(tsglance completion bash|zsh) or tsglance completion fish | source.',
     ),
     '.SH EXIT STATUS',
     ...Object.entries(ExitCode)
@@ -257,7 +258,7 @@ export function manPage(root: CommandModel): string {
     roff('With the usual OpenStack variables set (an openrc file) or OS_CLOUD naming a clouds.yaml entry:'),
     ...shownWorkflows(root).flatMap((w) => ['.PP', roff(w.title), ...example(w.lines)]),
     '.SH SEE ALSO',
-    `${b('glance')}(1), ${b('openstack')}(1), ${b('glance-cache-manage')}(1), ${b('bash')}(1), ${b('zsh')}(1)`,
+    `${b('glance')}(1), ${b('openstack')}(1), ${b('glance-cache-manage')}(1), ${b('bash')}(1), ${b('zsh')}(1), ${b('fish')}(1)`,
     '.PP',
     roff('https://docs.openstack.org/glance/latest/ and https://docs.openstack.org/python-glanceclient/latest/'),
   ];
