@@ -41,6 +41,8 @@ export interface CacheEntry {
   /** only when store === 'file' */
   token?: string;
   catalog?: CatalogService[];
+  /** only when store === 'file': the secret's salted scrypt hash, beside the token (never in the key) */
+  binding?: string;
 }
 
 const KEY_RE = /^[0-9a-f]{64}$/;

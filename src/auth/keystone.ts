@@ -25,6 +25,8 @@ export interface TokenInfo {
   catalog: CatalogService[];
   userId?: string;
   projectId?: string;
+  /** the salted scrypt hash of the secret that obtained it (secret-binding.ts); cached with the token */
+  binding?: string;
 }
 
 interface TokenBody {

@@ -8,6 +8,7 @@ import { systemClock } from '../clock.js';
 import { redactUrl, type HttpClient } from '../http.js';
 import { authenticate, findEndpoint, stripImageVersion, type TokenInfo } from './keystone.js';
 import type { CacheIdentity } from './file-store.js';
+import { bindSecret, secretMatches } from './secret-binding.js';
 import { identityBase, type AuthSettings } from './settings.js';
 
 /** Where tokens live between runs (OS keychain, file, or nowhere). Never holds passwords. */
@@ -31,6 +32,13 @@ export const noTokenStore: TokenStore = {
   set: async () => undefined,
   delete: async () => undefined,
 };
+
+/** The secret a cached token is bound to (the token type is bound through its key instead). */
+export function bindingSecret(s: AuthSettings): string | undefined {
+  if (s.authType === 'password') return s.password;
+  if (s.authType === 'v3applicationcredential') return s.applicationCredentialSecret;
+  return undefined;
+}
 
 /** Reuse a cached token only while it has at least this much life left. */
 export const TOKEN_EXPIRY_MARGIN_MS = 60_000;
@@ -60,11 +68,11 @@ export function tokenCacheIdentity(s: AuthSettings): CacheIdentity {
  * The cache key: a SHA-256 of the identity. Passwords and application credential secrets are
  * deliberately NOT hashed into it: the key is visible without unlocking the keychain (Secret
  * Service attributes are plain text on the session bus) and in the cache directory, and an
- * unsalted fast hash of a password there would be an offline password verifier. The price: a
- * changed password keeps using the cached token until it expires or Keystone revokes it (Keystone
- * revokes a user's tokens when the password changes; `token-cache clear` forces it). With
- * OS_TOKEN the token is the only thing that says who we are, so its digest is part of the key: a
- * Keystone token is long and random, its SHA-256 is no help to anyone guessing it.
+ * unsalted fast hash of a password there would be an offline password verifier. Instead each
+ * entry carries a salted scrypt hash of its secret inside the protected payload (secret-binding.ts)
+ * and a run whose secret does not match it misses the cache. With OS_TOKEN the token is the only
+ * thing that says who we are, so its digest is part of the key: a Keystone token is long and
+ * random, its SHA-256 is no help to anyone guessing it.
  */
 export function tokenCacheKey(s: AuthSettings): string {
   const parts = [JSON.stringify(tokenCacheIdentity(s))];
@@ -100,10 +108,19 @@ export class AuthSession {
     return this.current;
   }
 
-  /** The cached token if it has more than the margin left (never throws: a cache is optional). */
+  /**
+   * The cached token if it has more than the margin left and was obtained with this run's secret
+   * (never throws: a cache is optional). A different secret is a miss: Keystone decides.
+   */
   private async cachedFresh(): Promise<TokenInfo | undefined> {
     const cached = await this.store.get(this.key).catch(() => undefined);
-    return cached && this.fresh(cached) ? cached : undefined;
+    if (!cached || !this.fresh(cached)) return undefined;
+    const secret = bindingSecret(this.settings);
+    if (secret !== undefined && !(await secretMatches(cached.binding, secret))) {
+      this.http.debug('token cache: the cached token was obtained with another secret; asking Keystone');
+      return undefined;
+    }
+    return cached;
   }
 
   private async load(): Promise<TokenInfo> {
@@ -143,6 +160,8 @@ export class AuthSession {
 
   private async authenticateNow(): Promise<TokenInfo> {
     const info = await authenticate(this.http, this.settings);
+    const secret = bindingSecret(this.settings);
+    if (secret !== undefined && this.store !== noTokenStore) info.binding = await bindSecret(secret);
     await this.store
       .set(this.key, info, tokenCacheIdentity(this.settings))
       .catch((err: Error) => this.http.debug(`token cache write failed: ${err.message}`));

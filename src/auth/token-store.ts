@@ -35,13 +35,13 @@ export interface CacheListing {
 }
 
 /** The secret the keychain holds: the token and what a warm run needs with it. */
-type KeychainSecret = Pick<TokenInfo, 'token' | 'expiresAt' | 'catalog' | 'userId' | 'projectId'>;
+type KeychainSecret = Pick<TokenInfo, 'token' | 'expiresAt' | 'catalog' | 'userId' | 'projectId' | 'binding'>;
 
 function parseSecret(text: string): TokenInfo | undefined {
   try {
     const s = JSON.parse(text) as KeychainSecret;
     if (typeof s.token !== 'string' || typeof s.expiresAt !== 'string') return undefined;
-    return { token: s.token, expiresAt: s.expiresAt, catalog: s.catalog ?? [], userId: s.userId, projectId: s.projectId };
+    return { token: s.token, expiresAt: s.expiresAt, catalog: s.catalog ?? [], userId: s.userId, projectId: s.projectId, binding: s.binding };
   } catch {
     return undefined;
   }
@@ -88,7 +88,14 @@ export class CachedTokenStore implements TokenStore {
     if (entry.store === 'file') {
       if (typeof entry.token !== 'string') return undefined;
       this.lastUsed = 'file';
-      return { token: entry.token, expiresAt: entry.expiresAt, catalog: entry.catalog ?? [], userId: entry.userId, projectId: entry.projectId };
+      return {
+        token: entry.token,
+        expiresAt: entry.expiresAt,
+        catalog: entry.catalog ?? [],
+        userId: entry.userId,
+        projectId: entry.projectId,
+        binding: entry.binding,
+      };
     }
     // the marker says the token is in the keychain; skip the keychain when it is expired anyway
     if (!(Date.parse(entry.expiresAt) > Date.now())) return undefined;
@@ -125,6 +132,7 @@ export class CachedTokenStore implements TokenStore {
         catalog: info.catalog,
         userId: info.userId,
         projectId: info.projectId,
+        binding: info.binding,
       };
       try {
         await kc.set(KEYCHAIN_SERVICE, key, JSON.stringify(secret));
@@ -137,7 +145,7 @@ export class CachedTokenStore implements TokenStore {
         this.debug(`token cache: the keychain refused the token (${(err as Error).message}); using the file cache`);
       }
     }
-    await this.files.write(key, { ...base, store: 'file', token: info.token, catalog: info.catalog });
+    await this.files.write(key, { ...base, store: 'file', token: info.token, catalog: info.catalog, binding: info.binding });
     this.lastUsed = 'file';
     this.debug(`token cache: token stored in ${this.files.dir}`);
   }
