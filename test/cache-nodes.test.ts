@@ -190,15 +190,35 @@ describe('refusals and errors', () => {
     await cacheNow(x);
   });
 
-  it('without a terminal and without -f nothing is asked, read or changed (even with "y" on stdin)', async () => {
+  it('without a terminal, -f or an answer on stdin (empty, /dev/null, closed) nothing is changed; exit 2', async () => {
     const cmds = [['delete-all-cached-images'], ['delete-cached-image', x], ['queue-image', y], ['delete-all-queued-images']];
-    const results = await Promise.all(cmds.map((cmd) => tsglance(['glance-cache-manage', '--url', B, ...cmd], { input: 'y\n' })));
-    for (const res of results) {
-      expect(res.code).toBe(2);
-      expect(res.stderr).toMatch(/^Refusing to .* without confirmation: no terminal to ask on; add -f\/--force\.\n$/);
+    const stdins: { opts: { input?: string; stdin?: 'null' }; why: string }[] = [
+      { opts: { input: '' }, why: 'no answer on stdin \\(it was empty, or silent for 30 s\\)' },
+      { opts: { stdin: 'null' }, why: 'stdin is a device \\(such as /dev/null\\)' },
+      // node reopens a closed fd 0 on /dev/null at start-up, so a closed stdin reads as that device
+      { opts: {}, why: '(stdin is closed|stdin is a device \\(such as /dev/null\\))' },
+    ];
+    for (const { opts, why } of stdins) {
+      const results = await Promise.all(cmds.map((cmd) => tsglance(['glance-cache-manage', '--url', B, ...cmd], opts)));
+      for (const res of results) {
+        expect(res.code).toBe(2);
+        expect(res.stderr).toMatch(new RegExp(`^Refusing to .* without confirmation: ${why}; pipe the answer \\(echo y \\|\\) or add -f/--force\\.\\n$`));
+      }
     }
     expect(await stateB()).toEqual({ cached: [x], queued: [] });
   });
+
+  it('a piped answer answers the prompt, as with the legacy tool: "n" changes nothing, "y" deletes', async () => {
+    const no = await tsglance(['glance-cache-manage', '--url', B, 'delete-cached-image', x], { input: 'n\n' });
+    expect(no.code).toBe(0);
+    expect(no.stderr).toBe(`Delete cached image ${x}? [y/N] \n`);
+    expect(await stateB()).toEqual({ cached: [x], queued: [] });
+    const yes = await tsglance(['glance-cache-manage', '--url', B, 'delete-cached-image', x], { input: 'y\n' });
+    expect(yes.code, yes.stderr).toBe(0);
+    expect(yes.stderr).toBe(`Delete cached image ${x}? [y/N] \n`);
+    expect(await stateB()).toEqual({ cached: [], queued: [] });
+    await cacheNow(x);
+  }, 60_000);
 
   it('an unreachable node is named; the other nodes are still listed; exit 1', async () => {
     const dead = 'http://127.0.0.1:1';

@@ -1,7 +1,7 @@
 /**
  * What the cache commands share: which glance-api node(s) to talk to (-H/-p/--url), running one
  * action on every node while naming the ones that fail, confirmation prompts that never block a
- * script, and the legacy tool's / glanceclient's timestamp text.
+ * script (a piped answer answers them, an empty stdin refuses), and the legacy tool's / glanceclient's timestamp text.
  */
 import { UsageError } from '../../errors.js';
 import type { GlanceClient } from '../../glance/client.js';
@@ -13,9 +13,9 @@ import {
   type CacheBackend,
 } from '../../glance/cache.js';
 import type { IO } from '../../output/io.js';
-import { canAsk } from '../../output/prompt.js';
+import { canAsk, confirm } from '../../output/prompt.js';
+import { stdinKind } from '../image/data-source.js';
 
-export { confirm } from '../../output/prompt.js';
 import type { Deps, OptionDef } from '../types.js';
 
 export const DEFAULT_PORT = 9292;
@@ -120,9 +120,72 @@ export function onNodes(nodes: string[]): string {
   return nodes.length > 1 ? ` on ${nodes.length} nodes (${nodes.join(', ')})` : '';
 }
 
-export function refuseWithoutTty(io: IO, force: boolean, action: string): void {
-  if (force || canAsk(io)) return;
-  throw new UsageError(`Refusing to ${action} without confirmation: no terminal to ask on; add -f/--force.`);
+/** How long a piped answer may take to arrive (an idle pipe must not hold the command forever). */
+export const PIPED_ANSWER_WAIT_MS = 30_000;
+
+/**
+ * How a confirmation is obtained: not at all (-f), at the terminal, or from a line already read
+ * from a pipe or file on stdin (`echo y | tsglance glance-cache-manage ...`, as with the legacy tool).
+ */
+export type Confirmation = { via: 'force' } | { via: 'terminal' } | { via: 'stdin'; answer: string };
+
+/** The first line on stdin (without its newline), or undefined at EOF before any byte or after `waitMs`. */
+function firstLine(stream: IO['stdin'], waitMs: number): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const done = (value: string | undefined) => {
+      clearTimeout(timer);
+      stream.off('data', onData);
+      stream.off('end', onEnd);
+      stream.off('error', onError);
+      stream.pause();
+      resolve(value);
+    };
+    const onData = (chunk: Buffer) => {
+      text += chunk.toString('utf8');
+      const nl = text.indexOf('\n');
+      if (nl >= 0) done(text.slice(0, nl).replace(/\r$/, ''));
+    };
+    const onEnd = () => done(text === '' ? undefined : text.replace(/\r$/, ''));
+    const onError = (err: Error) => {
+      clearTimeout(timer);
+      reject(err);
+    };
+    const timer = setTimeout(() => done(undefined), waitMs);
+    timer.unref?.();
+    stream.on('data', onData);
+    stream.once('end', onEnd);
+    stream.once('error', onError);
+  });
+}
+
+/**
+ * Before any request: -f, a terminal to ask on, or a piped answer read now. A closed, empty or
+ * /dev/null stdin (or no line within PIPED_ANSWER_WAIT_MS) refuses in one line, exit 2.
+ */
+export async function confirmationFor(io: IO, force: boolean, action: string): Promise<Confirmation> {
+  if (force) return { via: 'force' };
+  if (canAsk(io)) return { via: 'terminal' };
+  const { kind } = stdinKind(io);
+  let why = 'no terminal to ask on';
+  if (kind === 'pipe' || kind === 'socket' || kind === 'file') {
+    const answer = await firstLine(io.stdin, PIPED_ANSWER_WAIT_MS);
+    if (answer !== undefined) return { via: 'stdin', answer };
+    why = `no answer on stdin (it was empty, or silent for ${PIPED_ANSWER_WAIT_MS / 1000} s)`;
+  } else if (kind === 'closed') {
+    why = 'stdin is closed';
+  } else if (kind === 'device') {
+    why = 'stdin is a device (such as /dev/null)';
+  }
+  throw new UsageError(`Refusing to ${action} without confirmation: ${why}; pipe the answer (echo y |) or add -f/--force.`);
+}
+
+/** "<question> [y/N]" answered at the terminal, or by the piped line (the question still on stderr). */
+export async function confirmed(io: IO, how: Confirmation, question: string, signal: AbortSignal): Promise<boolean> {
+  if (how.via === 'force') return true;
+  if (how.via === 'terminal') return confirm(io, question, signal);
+  io.stderr.write(`${question} [y/N] \n`);
+  return ['y', 'yes'].includes(how.answer.trim().toLowerCase());
 }
 
 /**

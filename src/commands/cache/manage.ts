@@ -12,13 +12,13 @@ import { defineCommand, type CommandDef, type Deps, type OptionDef } from '../ty
 import {
   accessedText,
   backendFor,
-  confirm,
+  confirmationFor,
+  confirmed,
   eachNode,
   nodeOptions,
   onNodes,
   parseNodes,
   pyUtcIso,
-  refuseWithoutTty,
   reportFailures,
   resolveNodes,
 } from './common.js';
@@ -37,7 +37,7 @@ const MANAGE_OPTIONS: OptionDef[] = [
   ...nodeOptions(true),
   {
     flags: '-f, --force',
-    description: 'Do not ask for confirmation (needed where there is no terminal to ask on).',
+    description: 'Do not ask for confirmation (without a terminal, pipe the answer in: echo y | ...).',
     groupLevel: true,
   },
   {
@@ -165,7 +165,7 @@ function imageCommand(
     parse: parseManage,
     async run(opts, deps) {
       const arg = opts.image as string;
-      refuseWithoutTty(deps.io, opts.force, `${text.refuse} ${arg}`);
+      const how = await confirmationFor(deps.io, opts.force, `${text.refuse} ${arg}`);
       const client = await deps.glance();
       let id: string;
       const nodes = await resolveNodes(client, opts.nodes);
@@ -182,7 +182,7 @@ function imageCommand(
       } else {
         id = await resolveImageId(client, arg);
       }
-      if (!opts.force && !(await confirm(deps.io, `${text.ask(id)}${onNodes(nodes)}?`, deps.signal))) return ExitCode.ok;
+      if (!(await confirmed(deps.io, how, `${text.ask(id)}${onNodes(nodes)}?`, deps.signal))) return ExitCode.ok;
       const results = await eachNode(nodes, async (node) => {
         const backend = await backendFor(client, node, opts.api);
         await backend[action](id);
@@ -205,10 +205,10 @@ function clearCommand(word: string, summary: string, what: 'cached' | 'queued'):
     examples: [`tsglance glance-cache-manage --url http://ctl1:9292 ${word} -f`],
     parse: parseManage,
     async run(opts, deps) {
-      refuseWithoutTty(deps.io, opts.force, `delete all ${what} images`);
+      const how = await confirmationFor(deps.io, opts.force, `delete all ${what} images`);
       const client = await deps.glance();
       const nodes = await resolveNodes(client, opts.nodes);
-      if (!opts.force && !(await confirm(deps.io, `Delete all ${what} images${onNodes(nodes)}?`, deps.signal))) {
+      if (!(await confirmed(deps.io, how, `Delete all ${what} images${onNodes(nodes)}?`, deps.signal))) {
         return ExitCode.ok;
       }
       const verbose = !!deps.globals.verbose;
