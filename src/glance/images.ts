@@ -1,7 +1,8 @@
 import { CliError } from '../errors.js';
-import { IMAGE, IMAGE_PAGE, TASK_LIST, type ImagePage, type Shape } from './shapes.js';
+import { IMAGE, TASK_LIST, type Shape } from './shapes.js';
 import { HttpError } from '../http.js';
 import type { GlanceClient, GlanceRequestOptions } from './client.js';
+import { plainPages } from './listing.js';
 
 export interface Image {
   id: string;
@@ -44,31 +45,9 @@ export const DEFAULT_PAGE_SIZE = 200;
 const UUID_RE = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 export const isUuid = (s: string): boolean => UUID_RE.test(s);
 
-export function imageListPath(q: ImageListQuery): string {
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(q.filters ?? {})) params.append(k, v);
-  const pageSize = q.limit !== undefined && q.limit < (q.pageSize ?? DEFAULT_PAGE_SIZE) ? q.limit : (q.pageSize ?? DEFAULT_PAGE_SIZE);
-  params.append('limit', String(pageSize));
-  for (const t of q.tags ?? []) params.append('tag', t);
-  if (q.sort) params.append('sort', q.sort);
-  for (const k of q.sortKeys ?? []) params.append('sort_key', k);
-  for (const d of q.sortDirs ?? []) params.append('sort_dir', d);
-  return `/v2/images?${params.toString()}`;
-}
-
-/** Every image matching the query, following `next` links page by page. */
+/** Every image matching the query, page by page (plain paging: see listing.ts for large listings). */
 export async function* listImages(client: GlanceClient, q: ImageListQuery = {}): AsyncGenerator<Image> {
-  let path: string | undefined = imageListPath(q);
-  let seen = 0;
-  while (path) {
-    const page = (await client.json('GET', path, { shape: IMAGE_PAGE })) as ImagePage<Image>;
-    for (const image of page.images) {
-      if (q.limit !== undefined && seen >= q.limit) return;
-      seen++;
-      yield image;
-    }
-    path = page.next;
-  }
+  for await (const page of plainPages(client, q, q.pageSize ?? DEFAULT_PAGE_SIZE)) yield* page;
 }
 
 export async function getImage(client: GlanceClient, id: string, req: GlanceRequestOptions = {}): Promise<Image> {

@@ -165,6 +165,54 @@ export class Output {
     }
   }
 
+  /**
+   * The -c selection when every name is one of the default columns (known before any row is
+   * seen), else undefined (other fields of the rows may be named: those need the rows).
+   */
+  private defaultSelection<T>(columns: Column<T>[]): Column<T>[] | undefined {
+    if (!this.options.columns.length) return columns;
+    const picked = this.options.columns.map(
+      (c) =>
+        columns.find((col) => col.label === c || col.key === c) ??
+        columns.find((col) => norm(col.label) === norm(c) || norm(col.key) === norm(c)),
+    );
+    return picked.every((c) => c !== undefined) ? (picked as Column<T>[]) : undefined;
+  }
+
+  /** The row fields a list in this format needs, or undefined when it needs whole rows. */
+  listKeys<T>(columns: Column<T>[]): string[] | undefined {
+    const cols = this.defaultSelection(columns);
+    if (!cols || ((this.format === 'json' || this.format === 'yaml') && !this.options.columns.length)) return undefined;
+    return cols.map((c) => c.key);
+  }
+
+  /**
+   * A list whose rows arrive in batches (pages). json and value are written batch by batch, the
+   * same bytes as list() writes; a table (its widths) and yaml need every row first.
+   */
+  async listStream<T extends Record<string, unknown>>(columns: Column<T>[], batches: AsyncIterable<T[]>, opts: ListOptions = {}): Promise<void> {
+    const cols = this.defaultSelection(columns);
+    const format = this.format;
+    if (!cols || (format !== 'json' && format !== 'value')) {
+      const rows: T[] = [];
+      for await (const batch of batches) for (const row of batch) rows.push(row);
+      return this.list(columns, rows, opts);
+    }
+    const selected = this.options.columns.length > 0;
+    let first = true;
+    for await (const batch of batches) {
+      if (!batch.length) continue;
+      const text =
+        format === 'json'
+          ? // JSON.stringify(rows, null, 2) item by item: each item indented by two more spaces
+            (first ? '[\n' : ',\n') + batch.map((r) => JSON.stringify(selected ? pick(r, cols) : r, null, 2).replace(/^/gm, '  ')).join(',\n')
+          : batch.map((r) => cols.map((c) => valueText(r[c.key])).join(' ')).join('\n') + '\n';
+      await writeOut(this.io.stdout, text);
+      first = false;
+    }
+    if (format === 'json') await writeOut(this.io.stdout, first ? '[]\n' : '\n]\n');
+  }
+
   async list<T extends Record<string, unknown>>(columns: Column<T>[], rows: T[], opts: ListOptions = {}): Promise<void> {
     const cols = this.options.columns.length ? this.options.columns.map((c) => findColumn(columns, rows, c)) : columns;
     rows = this.sortRows(columns, rows);

@@ -1,5 +1,6 @@
 import { UsageError } from '../../errors.js';
-import { listImages, type Image, type ImageListQuery } from '../../glance/images.js';
+import type { Image, ImageListQuery } from '../../glance/images.js';
+import { listImagePages } from '../../glance/listing.js';
 import type { Column } from '../../output/format.js';
 import { defineCommand } from '../types.js';
 
@@ -103,8 +104,6 @@ export const imageList = defineCommand<ImageListOptions>({
   },
   async run(opts, deps) {
     const client = await deps.glance();
-    const images: Image[] = [];
-    for await (const image of listImages(client, opts.query)) images.push(image);
     const columns: Column<Image>[] = [
       { label: 'ID', key: 'id' },
       { label: 'Name', key: 'name' },
@@ -119,6 +118,10 @@ export const imageList = defineCommand<ImageListOptions>({
       );
     }
     if (opts.includeStores) columns.push({ label: 'Stores', key: 'stores' });
-    await deps.output.list(columns, images);
+    // only the shown fields are kept of each row: 50,000 rows stay a few MB (bench/list)
+    const keys = deps.output.listKeys(columns);
+    const keep = keys ? (image: Image) => Object.fromEntries(keys.map((k) => [k, image[k]])) as Image : undefined;
+    const streams = Number(deps.env.TSGLANCE_LIST_STREAMS ?? 2) || 2;
+    await deps.output.listStream(columns, listImagePages(client, opts.query, { keep, streams, debug: deps.debug }));
   },
 });
