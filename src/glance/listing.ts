@@ -36,6 +36,8 @@ export const FIRST_PAGE_SIZE = 200;
  * memory or time. --limit bounds it tighter (a page must bring at least one new row).
  */
 export const MAX_LIST_PAGES = 10_000;
+/** The same for rows: what a table must hold in memory stays bounded (~150 MB at this cap). */
+export const MAX_LIST_ROWS = 1_000_000;
 /** Rows of the id-ordered sample that sizes the last requests of the two walks. */
 const SAMPLE_SIZE = 100;
 
@@ -114,6 +116,7 @@ export async function* plainPages(client: GlanceClient, q: ImageListQuery, pageS
       return;
     }
     rows += images.length;
+    if (rows > MAX_LIST_ROWS) throw rowsExceeded();
     yield images;
     if (!page.next) return;
     if (!images.length) throw new CliError(`Glance returned an empty page of images with a next link (GET ${path})`);
@@ -242,10 +245,15 @@ interface Walk {
   target?: number;
   done: boolean;
   inflight?: Promise<Page>;
+  /** the request in flight */
+  path: string;
   pages: number;
   /** the size of the request after the target was reached (grows: the estimate was low) */
   extra: number;
 }
+
+const rowsExceeded = () =>
+  new CliError(`Stopped at ${MAX_LIST_ROWS} images: the image list is longer than tsglance lists at once (use --limit, or filters)`);
 
 const pagesExceeded = () =>
   new CliError(`Stopped after ${MAX_LIST_PAGES} pages of the image list: Glance keeps sending next links (use --limit to list fewer)`);
@@ -260,12 +268,15 @@ async function* bothEnds(
 ): AsyncGenerator<Image[]> {
   const bulk = q.pageSize ?? BULK_PAGE_SIZE;
   const check = new MarkerOrderCheck(order.keys);
-  const walk = (params: URLSearchParams): Walk => ({ params, rows: [], ids: new Map(), done: false, pages: 0, extra: Math.ceil(bulk / 16) });
+  const walk = (params: URLSearchParams): Walk => ({ params, rows: [], ids: new Map(), done: false, path: '', pages: 0, extra: Math.ceil(bulk / 16) });
   const front = walk(listParams(q, bulk));
   // the reverse: explicit keys, every direction flipped (classic syntax, one direction per key)
   const back = walk(listParams({ ...q, sort: undefined, sortKeys: order.keys, sortDirs: order.dirs.map((d) => (d === 'asc' ? 'desc' : 'asc')) }, bulk));
-  const take = (w: Walk, page: Page) => {
+  const take = (w: Walk, page: Page, path: string) => {
     w.pages++;
+    // the walks make their own marker requests, but a link elsewhere says the server is not to be trusted
+    if (page.next) nextPath(page.next, path);
+    if (front.rows.length + back.rows.length + page.images.length > MAX_LIST_ROWS) throw rowsExceeded();
     for (const image of page.images) {
       if (w.ids.has(image.id)) throw new CliError(`Glance repeated image ${image.id} within one walk of the list; stopped`);
       check.see(image);
@@ -274,7 +285,8 @@ async function* bothEnds(
     if (!page.next || !page.images.length) w.done = true;
   };
 
-  take(front, await fetchPage(client, withMarker(front.params, q.pageSize ?? Math.min(FIRST_PAGE_SIZE, bulk), undefined)));
+  const firstPath = withMarker(front.params, q.pageSize ?? Math.min(FIRST_PAGE_SIZE, bulk), undefined);
+  take(front, await fetchPage(client, firstPath), firstPath);
   yield front.rows.slice();
   let written = front.rows.length;
   if (front.done) return;
@@ -300,7 +312,8 @@ async function* bothEnds(
       limit = left > 0 ? Math.min(bulk, left) : Math.min(bulk, (w.extra *= 2));
     }
     const last = w.rows.length ? w.rows[w.rows.length - 1].id : undefined;
-    w.inflight = fetchPage(client, withMarker(w.params, limit, last), signal);
+    w.path = withMarker(w.params, limit, last);
+    w.inflight = fetchPage(client, w.path, signal);
     w.inflight.catch(() => undefined); // awaited below; one still in flight when the walks meet is dropped
   };
 
@@ -312,7 +325,7 @@ async function* bothEnds(
     const { w, page } = await Promise.race(racing.map((r) => r.inflight!.then((p) => ({ w: r, page: p }))));
     w.inflight = undefined;
     if (front.pages + back.pages > MAX_LIST_PAGES) throw pagesExceeded();
-    take(w, page);
+    take(w, page, w.path);
     junction = meeting(front, back);
     if (junction) break;
     if (w === front && front.rows.length > written) {
@@ -369,7 +382,9 @@ async function* continueFront(client: GlanceClient, q: ImageListQuery, front: Wa
   let marker = front.rows[front.rows.length - 1]?.id;
   for (let pages = front.pages; ; pages++) {
     if (pages > MAX_LIST_PAGES) throw pagesExceeded();
-    const page = await fetchPage(client, withMarker(front.params, bulk, marker));
+    const path = withMarker(front.params, bulk, marker);
+    const page = await fetchPage(client, path);
+    if (page.next) nextPath(page.next, path);
     const fresh = page.images.filter((i) => !seen.has(i.id));
     if (page.next && !fresh.length) throw new CliError(`Glance's next link repeats an earlier page (marker ${marker}); stopped`);
     for (const i of fresh) seen.add(i.id);
