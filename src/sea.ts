@@ -9,4 +9,5 @@ import { SEA_HELP_ASSET, seaVersionLine } from './version.js';
 void start({
   versionLine: seaVersionLine(),
   prebuiltHelp: () => getAsset(SEA_HELP_ASSET, 'utf8'),
+  loadApp: () => import('./app.js'),
 });

@@ -11,6 +11,8 @@ export interface Build {
   versionLine: string;
   /** the program help rendered from the command tree at build time, when the build has it */
   prebuiltHelp(): string | undefined;
+  /** everything else (app.ts): loaded only when a command runs */
+  loadApp(): Promise<typeof import('./app.js')>;
 }
 
 export async function start(build: Build): Promise<void> {
@@ -38,8 +40,7 @@ export async function start(build: Build): Promise<void> {
     if (err.code === 'EPIPE') process.exit(ExitCode.ok);
   });
 
-  // the rest is a separate chunk of the npm bundle, loaded only now
-  const [{ runCli }, { processIO }] = await Promise.all([import('./run.js'), import('./output/io.js')]);
+  const { runCli, processIO } = await build.loadApp();
   const code = await runCli(argv, { io: processIO(), env: process.env, signal: controller.signal });
   process.exitCode = code;
 }

@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// The bundle bin/tsglance runs: dist/main.js answers --version and --help on its own; every other
+// run loads dist/app.js, everything else in one file (one file resolves, reads and links faster
+// than the chunks code splitting makes). Node's built-in modules are taken with require(), not
+// import: an import builds an ES module facade that reads every export, which for node:fs loads
+// its streams (and node:stream) on every run whether used or not.
+import { build } from 'esbuild';
+import { builtinModules } from 'node:module';
+import { rmSync } from 'node:fs';
+
+/**
+ * Loaded on first use only: commander requires child_process at load time for executable
+ * subcommands, which tsglance has none of (child_process brings dgram and more with it).
+ */
+const LAZY = new Set(['child_process']);
+const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+/** `import { x } from 'node:fs'` → a CommonJS shim around require('node:fs'): no ESM facade. */
+const builtinsViaRequire = {
+  name: 'builtins-via-require',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?[a-z_/]+$/ }, (args) => {
+      if (!builtins.has(args.path)) return undefined;
+      // the shim's own require() stays a require of the real module
+      if (args.namespace === 'builtin') return { path: args.path, external: true };
+      return { path: args.path.replace(/^node:/, ''), namespace: 'builtin' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({
+      contents: LAZY.has(args.path)
+        ? `module.exports = new Proxy({}, { get: (_, key) => require(${JSON.stringify(`node:${args.path}`)})[key] });`
+        : `module.exports = require(${JSON.stringify(`node:${args.path}`)});`,
+      loader: 'js',
+    }));
+  },
+};
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  minifyWhitespace: true,
+  minifySyntax: true,
+  logLevel: 'warning',
+  external: ['undici', 'ora', 'chalk', 'yaml', 'keytar', '@napi-rs/keyring'],
+  banner: { js: "import { createRequire as __tsglanceRequire } from 'node:module'; const require = __tsglanceRequire(import.meta.url);" },
+  plugins: [builtinsViaRequire],
+};
+rmSync('dist', { recursive: true, force: true });
+await build({ ...common, entryPoints: ['src/main.ts'], outfile: 'dist/main.js' });
+await build({ ...common, entryPoints: ['src/app.ts'], outfile: 'dist/app.js' });
