@@ -46,6 +46,14 @@ export async function runCli(args: string[], opts: RunOptions): Promise<number> 
     }
   };
 
+  // commander answers `help nosuch` with the whole help on stderr and exit 1: one line, exit 2
+  if (argv[0] === 'help' && argv[1] !== undefined && !argv[1].startsWith('-')) {
+    const words = new Set(COMMANDS.map((c) => c.name.split(' ')[0]));
+    if (!words.has(argv[1])) {
+      io.stderr.write(`error: unknown command '${argv[1]}' (tsglance --help lists them)\n`);
+      return ExitCode.usage;
+    }
+  }
   // `help CMD` prints CMD's help without dispatching to it, so the lazy tree cannot serve it
   const program = buildProgram(COMMANDS, { invoke, lazy: argv[0] !== 'help' });
   program.configureOutput({

@@ -7,7 +7,7 @@
  * share one token request, and, when the token itself lives in the keychain, a marker entry
  * without the token (what `token-cache show` lists: the keychain cannot be enumerated safely).
  */
-import { constants as fsc } from 'node:fs';
+import { constants as fsc, readFileSync } from 'node:fs';
 import { open, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
@@ -55,6 +55,23 @@ export const cacheDir = (env: Env): string => cacheRoot(env);
 const privateEnough = (st: { uid: number; mode: number }) => isPrivate(st, true);
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * When a process started (clock ticks since boot, /proc/PID/stat field 22), or undefined where
+ * there is no /proc. With the pid it names one process: a pid reused by another process after
+ * the lock holder died has a different start time, so its lock is seen as abandoned at once
+ * instead of after the whole wait.
+ */
+export function processStart(pid: number | 'self'): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+const myStart = processStart('self') ?? '-';
 
 function pidAlive(pid: number): boolean {
   try {
@@ -144,9 +161,13 @@ export class FileCache {
     const st = await stat(path).catch(() => undefined);
     if (!st) return false; // gone: not stale, free
     if (Date.now() - st.mtimeMs > staleMs) return true;
-    const [pid, host] = (await readFile(path, 'utf8').catch(() => '')).trim().split(' ');
+    const [pid, host, , started] = (await readFile(path, 'utf8').catch(() => '')).trim().split(' ');
     // an empty file is a lock being written this instant
-    return !!pid && host === hostname() && Number(pid) !== process.pid && !pidAlive(Number(pid));
+    if (!pid || host !== hostname()) return false;
+    if (Number(pid) === process.pid) return !!started && started !== '-' && started !== myStart;
+    if (!pidAlive(Number(pid))) return true;
+    const now = processStart(Number(pid));
+    return !!started && started !== '-' && now !== undefined && now !== started;
   }
 
   /**
@@ -158,7 +179,7 @@ export class FileCache {
   async lock(key: string, ready: () => Promise<boolean>, opts: LockOptions = {}): Promise<Release | undefined> {
     const { maxWaitMs = 20_000, staleMs = 60_000, pollMs = 20 } = opts;
     const path = join(this.dir, `${key}.lock`);
-    const me = `${process.pid} ${hostname()} ${randomBytes(6).toString('hex')}`;
+    const me = `${process.pid} ${hostname()} ${randomBytes(6).toString('hex')} ${myStart}`;
     const deadline = Date.now() + maxWaitMs;
     const noop: Release = async () => undefined;
     for (;;) {

@@ -3,7 +3,7 @@
  * that order of precedence (openstacksdk's). Every check that needs no server happens here, so
  * that a missing or contradictory setting costs no request and names the variable to set.
  */
-import { ConfigError } from '../errors.js';
+import { ConfigError, UsageError } from '../errors.js';
 import type { CloudConfig } from './clouds.js';
 
 export type AuthType = 'password' | 'token' | 'v3applicationcredential';
@@ -95,6 +95,9 @@ export const AUTH_ENV_VARS = [
   'OS_CACERT', 'OS_CERT', 'OS_KEY', 'OS_INSECURE', 'OS_IDENTITY_API_VERSION', 'OS_TIMEOUT',
 ] as const;
 
+/** The longest timer Node can set (2^31-1 ms); a larger --timeout would fire at once, with a warning. */
+export const MAX_TIMEOUT_S = 2_147_483;
+
 const TRUE_WORDS = new Set(['1', 't', 'true', 'y', 'yes', 'on']);
 const FALSE_WORDS = new Set(['0', 'f', 'false', 'n', 'no', 'off', '']);
 
@@ -124,9 +127,13 @@ const INTERFACES: Record<string, AuthSettings['interface']> = {
   adminurl: 'admin',
 };
 
-export function normalizeInterface(value: string, source: string): AuthSettings['interface'] {
+export function normalizeInterface(
+  value: string,
+  source: string,
+  Err: new (message: string) => Error = ConfigError,
+): AuthSettings['interface'] {
   const v = INTERFACES[value.toLowerCase()];
-  if (!v) throw new ConfigError(`${source} must be public, internal or admin, not '${value}'`);
+  if (!v) throw new Err(`${source} must be public, internal or admin, not '${value}'`);
   return v;
 }
 
@@ -180,7 +187,12 @@ export function resolveAuthSettings(flags: AuthFlags, env: Env, cloud?: CloudCon
     ['OS_INTERFACE', pick(flags.osInterface, 'OS_INTERFACE', cloud?.interface)],
     ['OS_ENDPOINT_TYPE', firstSet(flags.osEndpointType, env.OS_ENDPOINT_TYPE, cloud?.endpoint_type)],
   );
-  const iface = rawInterface ? normalizeInterface(rawInterface, 'OS_INTERFACE') : 'public';
+  const ifaceFlag = flags.osInterface ?? flags.osEndpointType;
+  const iface = !rawInterface
+    ? 'public'
+    : ifaceFlag !== undefined && ifaceFlag === rawInterface
+      ? normalizeInterface(rawInterface, flags.osInterface !== undefined ? '--os-interface' : '--os-endpoint-type', UsageError)
+      : normalizeInterface(rawInterface, 'OS_INTERFACE');
 
   const apiVersion = pick(flags.osImageApiVersion, 'OS_IMAGE_API_VERSION', cloud?.image_api_version);
   if (apiVersion && !/^2(\.\d+)?$/.test(apiVersion)) {
@@ -197,8 +209,11 @@ export function resolveAuthSettings(flags: AuthFlags, env: Env, cloud?: CloudCon
   const insecure = insecureRaw ? parseBool(insecureRaw, 'OS_INSECURE') : false;
   const timeoutRaw = flags.timeout ?? env.OS_TIMEOUT ?? cloud?.api_timeout;
   const timeout = timeoutRaw === undefined ? 600 : Number(timeoutRaw);
-  if (!Number.isFinite(timeout) || timeout <= 0) {
-    throw new ConfigError(`--timeout must be a positive number of seconds, not '${timeoutRaw}'`);
+  if (!Number.isFinite(timeout) || timeout <= 0 || timeout > MAX_TIMEOUT_S) {
+    // a bad flag is a usage mistake (exit 2); a bad variable or clouds.yaml entry a settings error
+    const Err = flags.timeout !== undefined ? UsageError : ConfigError;
+    const name = flags.timeout !== undefined ? '--timeout' : env.OS_TIMEOUT !== undefined ? 'OS_TIMEOUT' : 'api_timeout (clouds.yaml)';
+    throw new Err(`${name} must be a positive number of seconds up to ${MAX_TIMEOUT_S}, not '${timeoutRaw}'`);
   }
 
   const rawType = firstSet(flags.osAuthType, flags.osAuthPlugin, env.OS_AUTH_TYPE, env.OS_AUTH_PLUGIN, cloud?.auth_type);

@@ -54,10 +54,26 @@ export function listCell(value: unknown): string {
   return pyStr(value);
 }
 
-function valueText(value: unknown): string {
+/** C0 controls but tab and newline, DEL and C1 controls: what a terminal would act on. */
+const TERMINAL_CONTROLS = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+const hex = (c: string) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+
+/**
+ * A table cell fit for a terminal: a name or property holding escape sequences must not move the
+ * cursor, recolour or retitle the operator's terminal. Only on a TTY: piped tables stay exact.
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(TERMINAL_CONTROLS, hex);
+}
+
+/**
+ * -f value: one record per line, fields separated by spaces, so a newline (or carriage return)
+ * inside a value is written as \n (\r), and other control characters as \xNN, on a TTY or not.
+ */
+export function valueText(value: unknown): string {
   if (value === null || value === undefined) return '';
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
+  const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return text.replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(TERMINAL_CONTROLS, hex);
 }
 
 /**
@@ -96,6 +112,9 @@ export class Output {
   get format(): Format {
     return this.options.format;
   }
+
+  /** Table cells are escaped for a terminal (terminalSafe) and exact elsewhere. */
+  private readonly cellText = (text: string): string => (this.io.stdoutIsTTY ? terminalSafe(text) : text);
 
   private json(value: unknown): string {
     return this.options.noIndent ? JSON.stringify(value) : JSON.stringify(value, null, 2);
@@ -151,7 +170,7 @@ export class Output {
         const keys = this.selectKeys(Object.keys(shown));
         const rows = keys.map((k) => {
           const v = shown[k];
-          return [k, Array.isArray(v) || (v && typeof v === 'object') ? pyJsonDumps(v) : pyStr(v)];
+          return [k, Array.isArray(v) || (v && typeof v === 'object') ? pyJsonDumps(v) : pyStr(v)].map(this.cellText);
         });
         return this.write(
           renderPrettyTable(['Property', 'Value'], rows, {
@@ -231,7 +250,7 @@ export class Output {
         return this.write(
           renderPrettyTable(
             cols.map((c) => c.label),
-            rows.map((r) => cols.map((c) => (c.cell ? c.cell(r) : listCell(r[c.key])))),
+            rows.map((r) => cols.map((c) => this.cellText(c.cell ? c.cell(r) : listCell(r[c.key])))),
             { align: opts.align ?? 'l', maxWidths: cols.map((c) => c.maxWidth), tableWidth: this.options.tableWidth },
           ),
         );

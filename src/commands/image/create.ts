@@ -35,10 +35,10 @@ export const imageCreate = defineCommand<ImageCreateOptions>({
     };
   },
   async run(opts, deps) {
-    const { resolveDataSource } = await import('./data-source.js');
+    const { resolveDataSource, writerWaitSeconds } = await import('./data-source.js');
     const { checkDataRules, createBody } = await import('./create-options.js');
     for (const n of opts.parsed.notices) deps.warn(n);
-    const data = await resolveDataSource({ file: opts.file, size: opts.size }, deps.io);
+    const data = await resolveDataSource({ file: opts.file, size: opts.size, writerWaitS: writerWaitSeconds(deps.globals, deps.env), signal: deps.signal }, deps.io);
     if (opts.store && !data) throw new UsageError('--store option should only be provided with --file option or stdin.');
     checkDataRules(opts.parsed, data, opts.size);
 
@@ -50,7 +50,8 @@ export const imageCreate = defineCommand<ImageCreateOptions>({
       await validateStore(client, opts.store);
     }
 
-    const created = await client.json<Image>('POST', '/v2/images', { json: body, signal: deps.signal });
+    const { createImageRecord } = await import('./transfer.js');
+    const created = await createImageRecord(client, body, deps);
     if (!data) {
       await printImage(deps.output, created);
       return;

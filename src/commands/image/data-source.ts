@@ -12,8 +12,8 @@
  * The size is known for regular files (stat) or from `--size`; `--size` that contradicts the file is
  * a usage error, and a stream that turns out longer or shorter than `--size` fails the upload.
  */
-import { createReadStream, fstatSync, type Stats } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
+import { closeSync, createReadStream, fstatSync, openSync, type Stats } from 'node:fs';
+import { access, open, stat, type FileHandle } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { UsageError } from '../../errors.js';
@@ -38,6 +38,52 @@ export interface DataSourceInput {
   file?: string;
   /** --size value */
   size?: number;
+  /** how long to wait for a writer when --file is a FIFO (seconds; default WRITER_WAIT_S) */
+  writerWaitS?: number;
+  /** the run's signal: Ctrl-C/TERM/HUP stop the wait for a writer */
+  signal?: AbortSignal;
+}
+
+/** A FIFO given as --file waits this long (or --timeout, when shorter) for a writer. */
+export const WRITER_WAIT_S = 30;
+
+/** The wait for a FIFO's writer: WRITER_WAIT_S, or --timeout / OS_TIMEOUT when shorter. */
+export function writerWaitSeconds(globals: { timeout?: string | number }, env: Record<string, string | undefined>): number {
+  const t = Number(globals.timeout ?? env.OS_TIMEOUT);
+  return Number.isFinite(t) && t > 0 ? Math.min(t, WRITER_WAIT_S) : WRITER_WAIT_S;
+}
+
+/**
+ * Open a FIFO (or another file whose open can block) for reading, before any record exists.
+ * open(2) on a FIFO blocks in a libuv worker thread until a writer comes — a thread that neither
+ * a timer nor process.exit can stop. When the wait runs out or the run is interrupted, we open the
+ * FIFO for writing ourselves (non-blocking: it succeeds, since our own open counts as its reader),
+ * which completes the pending open; the write end is closed at once.
+ */
+async function openBounded(path: string, waitS: number, signal?: AbortSignal): Promise<FileHandle> {
+  const opening = open(path, 'r');
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const outcome = await Promise.race([
+    opening.then((fh) => ({ fh })),
+    new Promise<{ why: 'timeout' | 'interrupted' }>((resolve) => {
+      timer = setTimeout(() => resolve({ why: 'timeout' }), waitS * 1000);
+      onAbort = () => resolve({ why: 'interrupted' });
+      if (signal?.aborted) onAbort();
+      else signal?.addEventListener('abort', onAbort, { once: true });
+    }),
+  ]);
+  clearTimeout(timer);
+  if (onAbort) signal?.removeEventListener('abort', onAbort);
+  if ('fh' in outcome) return outcome.fh;
+  try {
+    closeSync(openSync(path, constants.O_WRONLY | constants.O_NONBLOCK));
+  } catch {
+    /* the writer came after all, or the path changed: the open finishes by itself */
+  }
+  void opening.then((fh) => fh.close()).catch(() => undefined);
+  if (outcome.why === 'interrupted') throw signal?.reason ?? new UsageError('Interrupted.');
+  throw new UsageError(`--file ${path}: nothing opened the FIFO for writing within ${waitS} s; start the writer first (or give a longer --timeout)`);
 }
 
 export type StdinKind = 'tty' | 'closed' | 'pipe' | 'socket' | 'file' | 'device' | 'other';
@@ -129,11 +175,15 @@ export async function resolveDataSource(input: DataSourceInput, io: IO): Promise
       }
       known = st.size;
     }
+    // opened now, before any record is created: a FIFO without a writer fails here, not after
+    const fh = st.isFile() ? await open(file, 'r').catch((err: NodeJS.ErrnoException) => {
+      throw fileError(file, err);
+    }) : await openBounded(file, input.writerWaitS ?? WRITER_WAIT_S, input.signal);
     return {
       kind: 'file',
       name: file,
       size: known,
-      open: () => createReadStream(file, { highWaterMark: READ_CHUNK }),
+      open: () => fh.createReadStream({ highWaterMark: READ_CHUNK }),
     };
   }
 

@@ -47,6 +47,8 @@ export const imageDownload = defineCommand<ImageDownloadOptions>({
   parse({ args, flags }) {
     const prefer = flags.prefer === undefined ? undefined : String(flags.prefer).split(',').map((s) => s.trim());
     if (prefer?.some((s) => !s)) throw new UsageError(`--prefer: '${String(flags.prefer)}' is not a comma-separated list of stores`);
+    // an empty path (an unset variable in `--file "$OUT"`) must not mean stdout
+    if (flags.file === '') throw new UsageError("--file: empty path (use --file - for stdout)");
     const md5 = flags.allowMd5Fallback;
     return {
       image: args[0] as string,

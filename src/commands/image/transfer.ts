@@ -4,7 +4,9 @@
  * when its upload fails" rule.
  */
 import { CliError, ExitCode, InterruptedError, UsageError } from '../../errors.js';
+import { randomUUID } from 'node:crypto';
 import type { GlanceClient } from '../../glance/client.js';
+import { createImage, getImage, type Image } from '../../glance/images.js';
 import { uploadImageData } from '../../glance/data.js';
 import { getStores } from '../../glance/info.js';
 import { ConnectionError, HttpError } from '../../http.js';
@@ -110,6 +112,45 @@ export function alreadyDeleted(err: unknown): boolean {
   if (!(err instanceof HttpError)) return false;
   if (err.status === 404) return true;
   return err.status === 400 && /transition from (deleted|pending_delete) to /i.test(`${err.message} ${err.detail ?? ''}`);
+}
+
+/**
+ * POST /v2/images with an ID chosen here (Glance accepts a client's `id`; `--id` wins), so that
+ * when the reply is lost — a reset, a timeout, a reply that is not an image, an interruption — the
+ * record can be found by that ID and deleted instead of being left queued. A 4xx means nothing
+ * was created and is raised as it is; anything else is checked, and the error line names the ID.
+ */
+export async function createImageRecord(
+  client: GlanceClient,
+  body: Record<string, unknown>,
+  deps: Pick<Deps, 'signal'>,
+): Promise<Image> {
+  const id = typeof body.id === 'string' && body.id ? body.id : randomUUID();
+  try {
+    return await createImage(client, { ...body, id }, deps.signal);
+  } catch (err) {
+    if (err instanceof HttpError && err.status < 500) throw err;
+    const interrupted = deps.signal.aborted;
+    const cause = interrupted ? 'Creating the image was interrupted' : `Creating the image failed: ${failureText(err)}`;
+    const fail = (msg: string) => (interrupted ? new InterruptedError(msg) : new CliError(msg));
+    const bound = { timeout: CLEANUP_BUDGET_S, timeoutName: `the ${CLEANUP_BUDGET_S} s cleanup limit`, signal: new AbortController().signal };
+    let exists: boolean;
+    try {
+      exists = !!(await getImage(client, id, bound));
+    } catch (checkErr) {
+      if (checkErr instanceof CliError && /^No image with a name or ID/.test(checkErr.message)) exists = false;
+      else {
+        throw fail(`${cause}; whether image ${id} was created could not be checked (${failureText(checkErr)}); look with: tsglance image-show ${id}`);
+      }
+    }
+    if (!exists) throw fail(`${cause}; no image ${id} was created`);
+    try {
+      await deleteImageRetrying(client, id, { budgetMs: CLEANUP_BUDGET_S * 1000 });
+    } catch (delErr) {
+      throw fail(`${cause}; image ${id} was created but could not be deleted (${failureText(delErr)}); delete it with: tsglance image-delete ${id}`);
+    }
+    throw fail(`${cause}; image ${id} was created without a reply and has been deleted`);
+  }
 }
 
 /**

@@ -25,8 +25,8 @@ const SIZE_OPTION = {
 };
 
 async function run(target: 'file' | 'stage', opts: ImageUploadOptions, deps: Deps): Promise<void> {
-  const { resolveDataSource, describeNoData } = await import('./data-source.js');
-  const data = await resolveDataSource({ file: opts.file, size: opts.size }, deps.io);
+  const { resolveDataSource, describeNoData, writerWaitSeconds } = await import('./data-source.js');
+  const data = await resolveDataSource({ file: opts.file, size: opts.size, writerWaitS: writerWaitSeconds(deps.globals, deps.env), signal: deps.signal }, deps.io);
   if (!data) {
     throw new UsageError(`No image data: give --file PATH, or pipe or redirect the data on stdin (${describeNoData(deps.io)})`);
   }

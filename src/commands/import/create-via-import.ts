@@ -61,7 +61,7 @@ export const imageCreateViaImport = defineCommand<CreateViaImportOptions>({
     };
   },
   async run(opts, deps) {
-    const { resolveDataSource } = await import('../image/data-source.js');
+    const { resolveDataSource, writerWaitSeconds } = await import('../image/data-source.js');
     const { checkDataRules, createBody, requireFormatsForData } = await import('../image/create-options.js');
     for (const n of opts.parsed.notices) deps.warn(n);
 
@@ -70,7 +70,7 @@ export const imageCreateViaImport = defineCommand<CreateViaImportOptions>({
     const readsStdin = !(method && REMOTE_METHODS.includes(method));
     let data: DataSource | undefined;
     if (readsStdin || (opts.file !== undefined && opts.file !== '-')) {
-      data = await resolveDataSource({ file: opts.file, size: opts.size }, deps.io);
+      data = await resolveDataSource({ file: opts.file, size: opts.size, writerWaitS: writerWaitSeconds(deps.globals, deps.env), signal: deps.signal }, deps.io);
     } else if (opts.file === '-') {
       throw new UsageError(`You cannot pass data via stdin with the ${method} import method.`);
     }
@@ -90,7 +90,8 @@ export const imageCreateViaImport = defineCommand<CreateViaImportOptions>({
     let available: StoreInfo[] | undefined;
     if (request) available = await checkServerSide(client, request);
 
-    const created = await client.json<Image>('POST', '/v2/images', { json: body, signal: deps.signal });
+    const { createImageRecord } = await import('../image/transfer.js');
+    const created = await createImageRecord(client, body, deps);
     if (!request) {
       await printImage(deps.output, created);
       return;
