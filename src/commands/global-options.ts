@@ -71,7 +71,7 @@ export const GLOBAL_OPTIONS: OptionDef[] = [
   { flags: '--os-cert <FILE>', description: 'Client certificate (PEM).', env: 'OS_CERT', complete: 'files' },
   { flags: '--os-key <FILE>', description: 'Client certificate key (PEM).', env: 'OS_KEY', complete: 'files' },
   { flags: '-k, --insecure', description: 'Do not verify TLS certificates.', env: 'OS_INSECURE' },
-  { flags: '--timeout <SECONDS>', description: 'Network timeout in seconds (default 600).' },
+  { flags: '--timeout <SECONDS>', description: 'Time limit in seconds for each API call, headers and body; idle time for image data (default 600).' },
   { flags: '--no-token-cache', description: 'Neither read nor store cached tokens.', env: 'OS_NO_CACHE' },
   {
     flags: '-f, --format <FORMAT>',
