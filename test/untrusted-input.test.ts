@@ -249,6 +249,13 @@ describe('bounds that hold against a stalled server (item 6)', () => {
     });
   });
   afterAll(async () => fake.close());
+  /** image-create of 32 MiB against the fake, whose PUT never reads */
+  const createWithStalledUpload = () =>
+    tsglance(['--timeout', '3', 'image-create', '--name', 'x', '--disk-format', 'raw', '--container-format', 'bare', '--file', join(dir, 'big.raw')], {
+      as: 'none',
+      env: fakeGlanceEnv(fake.url),
+      timeoutMs: 90_000,
+    });
 
   it('--watch-timeout 3 holds while the server stalls: exit 124', async () => {
     mode = 'watch';
@@ -260,11 +267,7 @@ describe('bounds that hold against a stalled server (item 6)', () => {
 
   it('a stalled upload ends after --timeout, and the record is deleted', async () => {
     mode = 'upload';
-    const r = await tsglance(['--timeout', '3', 'image-create', '--name', 'x', '--disk-format', 'raw', '--container-format', 'bare', '--file', join(dir, 'big.raw')], {
-      as: 'none',
-      env: fakeGlanceEnv(fake.url),
-      timeoutMs: 60_000,
-    });
+    const r = await createWithStalledUpload();
     expect(r.code).toBe(1);
     expect(lines(r.stderr)).toEqual([`Upload failed: The upload of image ${FAKE_IMAGE.id} stalled: Glance took no data for 3 s (--timeout 3); image ${FAKE_IMAGE.id} (created by this command) was deleted`]);
     expect(r.ms).toBeLessThan(15_000);
@@ -272,11 +275,7 @@ describe('bounds that hold against a stalled server (item 6)', () => {
 
   it('a cleanup DELETE that stalls gives up after its own limit and says what it could not do', async () => {
     mode = 'cleanup';
-    const r = await tsglance(['--timeout', '3', 'image-create', '--name', 'x', '--disk-format', 'raw', '--container-format', 'bare', '--file', join(dir, 'big.raw')], {
-      as: 'none',
-      env: fakeGlanceEnv(fake.url),
-      timeoutMs: 90_000,
-    });
+    const r = await createWithStalledUpload();
     expect(r.code).toBe(1);
     expect(lines(r.stderr)).toHaveLength(1);
     expect(r.stderr).toMatch(new RegExp(`could not delete image ${FAKE_IMAGE.id} \\(.*the 20 s cleanup limit.*\\); delete it with: tsglance image-delete ${FAKE_IMAGE.id}`));

@@ -4,6 +4,7 @@
  * real Glance supplies the 300 of a wrong endpoint path; a fake server (port 0) the rest.
  */
 import { existsSync, mkdtempSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,20 @@ import { deleteImages, glanceImage } from './helpers/fixtures.js';
 import { fakeGlanceEnv, fakeServer, FAKE_IMAGE, sendJson, type FakeServer } from './helpers/fake-server.js';
 import { glance, tsglance, uniqueName } from './helpers/run.js';
 import { stackEnv } from './helpers/stack.js';
+
+/** A body that never ends: `head`, then 1 MiB chunks of `fill` as fast as the client takes them. */
+function endless(res: ServerResponse, status: number, type: string, head: string, fill: number): void {
+  res.writeHead(status, { 'content-type': type });
+  res.write(head);
+  const chunk = Buffer.alloc(1024 * 1024, fill);
+  const pump = () => {
+    while (res.write(chunk)) {
+      /* until the socket is full */
+    }
+  };
+  res.on('drain', pump);
+  pump();
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'tsglance-untrusted-'));
 const oneLine = (s: string) => s.trim().split('\n');
@@ -63,19 +78,8 @@ describe('a fake Glance', () => {
         case 'redirect':
           res.writeHead(301, { location: `${other.url}${path}` });
           return res.end();
-        case 'endless': {
-          res.writeHead(200, { 'content-type': 'application/json' });
-          res.write('{"images": [');
-          const chunk = Buffer.alloc(1024 * 1024, 0x20);
-          const pump = () => {
-            while (res.write(chunk)) {
-              /* until the socket is full */
-            }
-          };
-          res.on('drain', pump);
-          pump();
-          return;
-        }
+        case 'endless':
+          return endless(res, 200, 'application/json', '{"images": [', 0x20);
         case 'huge-length':
           res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(2 * 1024 ** 3) });
           res.write('{"images": [');
@@ -104,18 +108,8 @@ describe('a fake Glance', () => {
           return sendJson(res, 200, null);
         case 'image-no-id':
           return sendJson(res, 200, { name: 'x', status: 'active' });
-        case 'big-error': {
-          res.writeHead(500, { 'content-type': 'text/plain' });
-          const chunk = Buffer.alloc(1024 * 1024, 0x41);
-          const pump = () => {
-            while (res.write(chunk)) {
-              /* endless error page */
-            }
-          };
-          res.on('drain', pump);
-          pump();
-          return;
-        }
+        case 'big-error':
+          return endless(res, 500, 'text/plain', '', 0x41);
         default:
           return sendJson(res, 200, { images: [FAKE_IMAGE] });
       }
