@@ -186,3 +186,41 @@ describe('a fake Glance', () => {
     });
   }
 });
+
+describe('a fake Keystone', () => {
+  let keystone: FakeServer;
+  let body: unknown;
+  beforeAll(async () => {
+    keystone = await fakeServer((req, res) => {
+      req.resume();
+      sendJson(res, 201, body, { 'x-subject-token': 'fake-token' });
+    });
+  });
+  afterAll(async () => keystone.close());
+  const env = () => ({
+    OS_AUTH_URL: `${keystone.url}/v3`,
+    OS_USERNAME: 'u',
+    OS_PASSWORD: 'p',
+    OS_PROJECT_NAME: 'p',
+    OS_USER_DOMAIN_ID: 'default',
+    OS_PROJECT_DOMAIN_ID: 'default',
+  });
+  const expires = new Date(Date.now() + 3_600_000).toISOString();
+  const cases: [string, unknown, RegExp][] = [
+    ['catalog not a list', { token: { expires_at: expires, catalog: { image: 'x' } } }, /"token.catalog" is not a list/],
+    ['null endpoints', { token: { expires_at: expires, catalog: [{ type: 'image', endpoints: null }] } }, /the image service's "endpoints" is not a list/],
+    ['endpoint without url', { token: { expires_at: expires, catalog: [{ type: 'image', endpoints: [{ interface: 'public', url: null }] }] } }, /endpoint 0 of the image service has no "url" or "interface"/],
+    ['no token', { error: 'x' }, /"token" is missing/],
+  ];
+  for (const [what, reply, expected] of cases) {
+    it(`${what}: one line naming Keystone's URL`, async () => {
+      body = reply;
+      const r = await tsglance(['image-list', '--no-token-cache'], { as: 'none', env: env() });
+      expect(r.code).toBe(1);
+      expect(oneLine(r.stderr)).toHaveLength(1);
+      expect(r.stderr).not.toMatch(/Unexpected error|TypeError|is not a function/);
+      expect(r.stderr).toMatch(expected);
+      expect(r.stderr).toMatch(/Keystone returned a response that is not a token: .* \(POST http:\/\/127\.0\.0\.1:\d+\/v3\/auth\/tokens\)/);
+    });
+  }
+});
