@@ -83,12 +83,6 @@ export interface WatchRequest {
   /** stop when nothing has changed for this long (default DEFAULT_STALL_SECONDS) */
   stallSeconds?: number;
   humanReadable?: boolean;
-  /**
-   * Called when the import failed, before the outcome is reported: what was done about the record
-   * (e.g. "image X (created by this command) was deleted"), and whether it is gone (then it is not
-   * printed).
-   */
-  onFailure?: (state: ImportState) => Promise<{ note: string; gone: boolean } | undefined>;
 }
 
 function sameState(a: ImportState | undefined, b: ImportState): boolean {
@@ -236,12 +230,9 @@ export async function watchImport(deps: Deps, client: GlanceClient, req: WatchRe
       );
     default: {
       const where = state.failedStores.length ? ` in store ${state.failedStores.join(', ')}` : '';
-      const after = await req.onFailure?.(state);
-      if (after?.gone) image = undefined;
       return finish(
         ExitCode.error,
-        `Import of image ${state.imageId} failed${where}: ${state.reason ?? 'unknown reason'} (image status ${state.status})` +
-          (after ? `; ${after.note}.` : '.'),
+        `Import of image ${state.imageId} failed${where}: ${state.reason ?? 'unknown reason'} (image status ${state.status}).`,
       );
     }
   }
