@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useColor } from '../src/output/io.js';
 import { dataFile, deleteImages, glanceImage } from './helpers/fixtures.js';
-import { BIN, cleanEnv, tsglance, uniqueName, viaPty } from './helpers/run.js';
+import { BIN, cleanEnv, hasTmux, killTmuxSession, tsglance, uniqueName, viaPty } from './helpers/run.js';
 
 describe('colour: FORCE_COLOR, CLICOLOR_FORCE, NO_COLOR, then the terminal', () => {
   const tty = (colors: boolean) => ({ isTTY: true, hasColors: (env?: object) => colors && !('NO_COLOR' in (env ?? {})) });
@@ -36,14 +36,6 @@ describe('colour: FORCE_COLOR, CLICOLOR_FORCE, NO_COLOR, then the terminal', () 
   });
 });
 
-const hasTmux = (() => {
-  try {
-    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 const session = `tsglance-progress-${process.pid}`;
 const created: string[] = [];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -51,11 +43,7 @@ const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 const MiB = 1024 * 1024;
 
 afterAll(async () => {
-  try {
-    execFileSync('tmux', ['kill-session', '-t', session], { stdio: 'ignore' });
-  } catch {
-    /* already gone */
-  }
+  killTmuxSession(session);
   await deleteImages(created);
 });
 
@@ -97,7 +85,7 @@ describe.skipIf(!hasTmux)('transfer progress on a 60-column terminal (tmux)', ()
     expect(readFileSync(join(dir, 'out'), 'utf8')).toBe('');
     const image = JSON.parse((await tsglance(['image-show', id, '-f', 'json'])).stdout);
     expect(image).toMatchObject({ status: 'active', size: 16 * MiB });
-  });
+  }, 180_000);
 });
 
 describe('transfer progress elsewhere', () => {
@@ -123,7 +111,7 @@ describe('transfer progress elsewhere', () => {
     // NO_COLOR set but empty is no request: the spinner is coloured
     expect(shown.stdout).toMatch(/\x1b\[3\dm/);
     expect(piped).toMatchObject({ code: 0, stdout: '', stderr: '' });
-  });
+  }, 180_000);
 
   it('NO_COLOR=1 (non-empty) and FORCE_COLOR=0 take the colour away at a terminal', async () => {
     const file = dataFile(1 * MiB);
@@ -134,5 +122,5 @@ describe('transfer progress elsewhere', () => {
       expect(res.stdout).toMatch(/Uploaded 1\.0 MiB in/);
       expect(res.stdout).not.toMatch(/\x1b\[3\dm/);
     }
-  });
+  }, 180_000);
 });

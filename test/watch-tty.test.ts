@@ -8,17 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { deleteImages } from './helpers/fixtures.js';
-import { BIN, cleanEnv, uniqueName } from './helpers/run.js';
+import { BIN, cleanEnv, hasTmux, killTmuxSession, uniqueName } from './helpers/run.js';
 import { stackEnv } from './helpers/stack.js';
 
-const hasTmux = (() => {
-  try {
-    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 const created: string[] = [];
 const session = `tsglance-watch-${process.pid}`;
@@ -26,11 +18,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 afterAll(async () => {
-  try {
-    execFileSync('tmux', ['kill-session', '-t', session], { stdio: 'ignore' });
-  } catch {
-    /* already gone */
-  }
+  killTmuxSession(session);
   await deleteImages(created);
 });
 

@@ -2,7 +2,7 @@
  * Run tsglance (the built binary) and python-glanceclient side by side with a clean environment:
  * no OS_* from the developer's shell, a private cache directory, and stdin closed unless given.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -154,4 +154,23 @@ export function viaPty(args: string[], opts: PtyOpts): Promise<RunResult> {
     { env: cleanEnv(opts), cwd: opts.cwd ?? ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   return collect(child, opts.timeoutMs);
+}
+
+/** tmux is installed (the live-view tests drive a real terminal with it). */
+export const hasTmux = (() => {
+  try {
+    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/** End a tmux session a test started, if it is still there. */
+export function killTmuxSession(session: string): void {
+  try {
+    execFileSync('tmux', ['kill-session', '-t', session], { stdio: 'ignore' });
+  } catch {
+    /* already gone */
+  }
 }
