@@ -13,6 +13,8 @@
  * executable alike, with no second file to find on disk.
  */
 import { fstatSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { Worker } from 'node:worker_threads';
 import { CliError } from './errors.js';
 import type { Writable } from 'node:stream';
@@ -60,6 +62,30 @@ const DEFAULT_SLOT = 1024 * 1024;
 const DEFAULT_SLOTS = 8;
 /** bytes between background fdatasync calls: the disk writes while the network reads */
 const SYNC_EVERY = 64 * 1024 * 1024;
+
+/** bytes received between two young-generation collections on the receiving thread */
+const COLLECT_EVERY = 16 * 1024 * 1024;
+let minorGc: (() => void) | null | undefined;
+
+/**
+ * A scavenge every COLLECT_EVERY bytes. Each socket read is a fresh 64 KiB buffer that is dead as
+ * soon as it is copied into the ring, but V8 frees such buffers only when their external memory
+ * reaches its limit (~64 MB): RSS grew by that much and the kernel kept handing out fresh pages.
+ * Measured on 512 MiB received with undici: peak RSS 115 -> 84 MB, CPU 2.4 -> 1.7 s. `gc` is
+ * exposed at run time (the binary cannot pass --expose-gc to node); without it, nothing happens.
+ */
+function collectYoung(): void {
+  if (minorGc === undefined) {
+    try {
+      setFlagsFromString('--expose-gc');
+      const gc = runInNewContext('gc') as (opts?: { type: string }) => void;
+      minorGc = () => gc({ type: 'minor' });
+    } catch {
+      minorGc = null;
+    }
+  }
+  minorGc?.();
+}
 
 /** The descriptor of a stream that is a regular file or a device (not a pipe or socket). */
 function writableFd(stream: DataWriterOptions['stream']): number | undefined {
@@ -159,6 +185,7 @@ export function openDataWriter(opts: DataWriterOptions): DataWriter {
   let current = -1;
   let filled = 0;
   let written = 0;
+  let collectAt = COLLECT_EVERY;
   let failure: Error | undefined;
   // one waiter at a time: the caller awaits write() before the next chunk
   let onSlotFree: (() => void) | undefined;
@@ -242,6 +269,10 @@ export function openDataWriter(opts: DataWriterOptions): DataWriter {
     write(chunk) {
       if (failure) return Promise.reject(failure);
       written += chunk.length;
+      if (written >= collectAt) {
+        collectAt = written + COLLECT_EVERY;
+        collectYoung();
+      }
       let wait: Promise<void> | undefined;
       if (stream && !stream.write(chunk)) wait = drained(stream);
       // fast path: the chunk fits the current or a free slot without waiting
@@ -266,6 +297,7 @@ export function openDataWriter(opts: DataWriterOptions): DataWriter {
       if (stream) throw new StreamRestartError(written);
       post();
       written = 0;
+      collectAt = COLLECT_EVERY;
       await guarded<void>((resolve) => {
         onRestarted = resolve;
         worker.postMessage({ t: 'restart' });

@@ -25,8 +25,14 @@ export const imageDownload = defineCommand<ImageDownloadOptions>({
   summary: 'Download a specific image.',
   description:
     'The data is verified with os_hash_value/os_hash_algo (MD5 checksum only when the image has no os_hash, or with\n' +
-    '--allow-md5-fallback when the hash algorithm is unavailable). With --file, the data is written to a temporary file\n' +
-    'beside FILE and renamed into place only once verified; binary data is never written to a terminal.',
+    '--allow-md5-fallback when the hash algorithm is unavailable). With --file, the data is written to .FILE.tsglance-part\n' +
+    'beside FILE and renamed into place only once verified; binary data is never written to a terminal.\n' +
+    'A body that breaks off is asked for again from where it stopped (HTTP Range), up to 3 times (1, 2, 4 s apart;\n' +
+    'logged with --debug). A download to --file that fails or is interrupted keeps the partial file and a record of\n' +
+    'its image (.FILE.tsglance-part.json); the same command then fetches only the missing bytes, hashes the whole\n' +
+    'again and verifies it. A partial of other image data is discarded (one line says why), a checksum mismatch\n' +
+    'removes it (exit 1), and a server that ignores Range sends the image again from its first byte.\n' +
+    '--timeout bounds the time without data from the server.',
   args: [{ name: 'IMAGE_ID', description: 'Name or ID of image to download.', complete: 'images' }],
   options: [
     {
