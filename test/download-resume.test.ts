@@ -91,6 +91,17 @@ describe('image-download: cut transfers', () => {
     expect(parts()).toEqual([]);
   });
 
+  it('a body that stalls: after --timeout seconds without data it is asked for again from where it stopped', async () => {
+    reset((n) => (n === 0 ? { stallAfter: 1_000_000 } : {}));
+    const target = join(dir, 'stalled.raw');
+    const r = await tsglance(['image-download', idA, '--file', target, '--timeout', '3', '--debug'], { env: viaProxy });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/DEBUG download of image \S+ broke off at byte \d+ \(no data for 3 s \(--timeout\)\); asking for the rest/);
+    expect(proxy.downloads).toHaveLength(2);
+    expect(proxy.downloads[1].range).toMatch(/^bytes=[1-9]\d*-$/);
+    expect(md5(readFileSync(target))).toBe(md5(dataA));
+  });
+
   it('to stdout as well: the reconnected data follows on, verified', async () => {
     reset((n) => (n < 1 ? { cutAfter: 500_000 } : {}));
     const child = spawn(process.execPath, [BIN, 'image-download', idA], { env: cleanEnv({ env: viaProxy }), stdio: ['ignore', 'pipe', 'pipe'] });
