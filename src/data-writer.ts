@@ -249,12 +249,11 @@ export function openDataWriter(opts: DataWriterOptions): DataWriter {
     });
   }
 
-  async function copyRest(chunk: Buffer, from: number): Promise<void> {
-    let at = from;
+  /** Copy from `at` into the current and free slots, as far as they go; returns where it stopped. */
+  function copyFrom(chunk: Buffer, at: number): number {
     while (at < chunk.length) {
-      if (failure) throw failure;
       if (current < 0) {
-        if (!free.length) await waitForSlot();
+        if (!free.length) return at;
         current = free.shift() as number;
       }
       const n = Math.min(slotSize - filled, chunk.length - at);
@@ -262,6 +261,14 @@ export function openDataWriter(opts: DataWriterOptions): DataWriter {
       filled += n;
       at += n;
       if (filled === slotSize) post();
+    }
+    return at;
+  }
+
+  async function copyRest(chunk: Buffer, from: number): Promise<void> {
+    for (let at = from; at < chunk.length; at = copyFrom(chunk, at)) {
+      if (failure) throw failure;
+      await waitForSlot();
     }
   }
 
@@ -275,21 +282,11 @@ export function openDataWriter(opts: DataWriterOptions): DataWriter {
       }
       let wait: Promise<void> | undefined;
       if (stream && !stream.write(chunk)) wait = drained(stream);
-      // fast path: the chunk fits the current or a free slot without waiting
-      let at = 0;
-      while (at < chunk.length) {
-        if (current < 0) {
-          if (!free.length) {
-            const rest = copyRest(chunk, at);
-            return wait ? Promise.all([wait, rest]).then(() => undefined) : rest;
-          }
-          current = free.shift() as number;
-        }
-        const n = Math.min(slotSize - filled, chunk.length - at);
-        chunk.copy(ring, current * slotSize + filled, at, at + n);
-        filled += n;
-        at += n;
-        if (filled === slotSize) post();
+      // usually the chunk fits the current or a free slot without waiting
+      const at = copyFrom(chunk, 0);
+      if (at < chunk.length) {
+        const rest = copyRest(chunk, at);
+        return wait ? Promise.all([wait, rest]).then(() => undefined) : rest;
       }
       return wait;
     },
