@@ -101,13 +101,18 @@ describe('web-download', () => {
     expect(img.stores).toBe('dcn1');
   });
 
-  it('an unreachable URI: exit 1 with the server reason and the store named; the image stays queued', async () => {
+  it('an unreachable URI: exit 1 with the server reason and the store named; the image stays queued and the line says it was kept and why', async () => {
     const res = await tsglance([...base(uniqueName('wd-missing')), '--import-method', 'web-download', '--uri', `${WEB_URL}/no-such-${Date.now()}.raw`, '--wait', '-f', 'json']);
     const img = json(res.stdout);
     expect(res.code).toBe(1);
     expect(img.status).toBe('queued');
     expect(img.os_glance_failed_import).toBe('central');
     expect(res.stderr).toMatch(new RegExp(`Import of image ${img.id} failed in store central: .+ \\(image status queued\\)\\.`));
+    // the record this command created is kept, and the line says so and why (issue 13, item 11)
+    expect(res.stderr).toContain(
+      `Image ${img.id} (created by this command) was kept, as glance keeps it: it records the failure (os_glance_failed_import); ` +
+        `retry with tsglance image-import ${img.id} or delete it with tsglance image-delete ${img.id}.`,
+    );
   });
 
   it('an unknown store or method is refused before the image is created', async () => {

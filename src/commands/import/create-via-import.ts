@@ -125,6 +125,7 @@ export const imageCreateViaImport = defineCommand<CreateViaImportOptions>({
       taskId: after.os_glance_import_task,
       timeoutSeconds: opts.watch.watchTimeout,
       stallSeconds: opts.watch.stallTimeout,
+      createdByCommand: true,
     });
   },
 });

@@ -83,6 +83,8 @@ export interface WatchRequest {
   /** stop when nothing has changed for this long (default DEFAULT_STALL_SECONDS) */
   stallSeconds?: number;
   humanReadable?: boolean;
+  /** the image record was created by this command (image-create-via-import): a failure says it is kept */
+  createdByCommand?: boolean;
 }
 
 function sameState(a: ImportState | undefined, b: ImportState): boolean {
@@ -230,9 +232,15 @@ export async function watchImport(deps: Deps, client: GlanceClient, req: WatchRe
       );
     default: {
       const where = state.failedStores.length ? ` in store ${state.failedStores.join(', ')}` : '';
+      // kept as glanceclient keeps it: the record holds Glance's account of the failure
+      // (os_glance_failed_import) and a queued image can be imported again
+      const kept = req.createdByCommand
+        ? ` Image ${state.imageId} (created by this command) was kept, as glance keeps it: it records the failure` +
+          ` (os_glance_failed_import); retry with tsglance image-import ${state.imageId} or delete it with tsglance image-delete ${state.imageId}.`
+        : '';
       return finish(
         ExitCode.error,
-        `Import of image ${state.imageId} failed${where}: ${state.reason ?? 'unknown reason'} (image status ${state.status}).`,
+        `Import of image ${state.imageId} failed${where}: ${state.reason ?? 'unknown reason'} (image status ${state.status}).${kept}`,
       );
     }
   }
