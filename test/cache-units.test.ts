@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../src/cli.js';
-import { parseNodes, pyUtcIso, refuseWithoutTty } from '../src/commands/cache/common.js';
+import { confirmationFor, parseNodes, pyUtcIso } from '../src/commands/cache/common.js';
 import { canAsk, confirm } from '../src/output/prompt.js';
 import { COMMANDS } from '../src/commands/index.js';
 import type { CommandDef, GlobalOptions, ParsedInput } from '../src/commands/types.js';
@@ -147,23 +147,29 @@ describe('confirmation', () => {
     await expect(pending).rejects.toThrow('Interrupted.');
   });
 
-  it('only stdin and stderr both on a terminal may be asked; otherwise -f is needed', () => {
+  it('only stdin and stderr both on a terminal may be asked; else -f, or a line piped on stdin, answers', async () => {
     expect(canAsk(fakeIO(true))).toBe(true);
     expect(canAsk({ ...fakeIO(true), stdinIsTTY: false })).toBe(false);
     expect(canAsk({ ...fakeIO(true), stderrIsTTY: false })).toBe(false);
-    expect(() => refuseWithoutTty(fakeIO(false), false, 'delete all cached images')).toThrow(
-      'Refusing to delete all cached images without confirmation: no terminal to ask on; add -f/--force.',
+    await expect(confirmationFor({ ...fakeIO(false), stdinKind: 'device' } as IO, false, 'delete all cached images')).rejects.toThrow(
+      'Refusing to delete all cached images without confirmation: stdin is a device (such as /dev/null); pipe the answer (echo y |) or add -f/--force.',
     );
-    expect(() => refuseWithoutTty(fakeIO(false), true, 'delete all cached images')).not.toThrow();
+    await expect(confirmationFor(fakeIO(false), true, 'delete all cached images')).resolves.toEqual({ via: 'force' });
+    await expect(confirmationFor({ ...fakeIO(false, 'y\nrest\n'), stdinKind: 'pipe' } as IO, false, 'delete all cached images')).resolves.toEqual({
+      via: 'stdin',
+      answer: 'y',
+    });
   });
 
-  it('without a terminal the command refuses before any request (no credentials needed)', async () => {
+  it('without a terminal and with nothing on stdin the command refuses before any request (no credentials needed)', async () => {
     const res = await tsglance(['glance-cache-manage', '--url', 'http://127.0.0.1:1', 'delete-all-cached-images'], {
       as: 'none',
-      input: 'y\n',
+      input: '',
     });
     expect(res.code).toBe(2);
     expect(res.stdout).toBe('');
-    expect(res.stderr).toBe('Refusing to delete all cached images without confirmation: no terminal to ask on; add -f/--force.\n');
+    expect(res.stderr).toBe(
+      'Refusing to delete all cached images without confirmation: no answer on stdin (it was empty, or silent for 30 s); pipe the answer (echo y |) or add -f/--force.\n',
+    );
   });
 });
