@@ -5,3 +5,4 @@
  */
 export { runCli } from './run.js';
 export { processIO } from './output/io.js';
+export { handleSignals } from './signals.js';

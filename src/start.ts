@@ -4,7 +4,7 @@
  * script inside a copy of node, with help.txt as an embedded asset).
  */
 import { ExitCode } from './errors.js';
-import { handleSignals } from './signals.js';
+import { HANDLED_SIGNALS, signalExitCode, type HandledSignal } from './signals.js';
 
 export interface Build {
   /** what `--version` prints */
@@ -32,15 +32,26 @@ export async function start(build: Build): Promise<void> {
     }
   }
 
-  // SIGINT, SIGTERM and SIGHUP abort the run (exit 128+n); a second one exits at once
+  // SIGINT, SIGTERM and SIGHUP abort the run (exit 128+n); a second one exits at once. The
+  // handlers come from app.js: the abort reason must be app.js's InterruptedError (the npm build's
+  // main.js and app.js each hold their own copy of the error classes, and run.ts tests the reason
+  // with instanceof). A signal that comes while app.js loads is remembered and delivered then.
   const controller = new AbortController();
-  handleSignals(controller);
+  let early: HandledSignal | undefined;
+  const onEarly = (name: HandledSignal) => {
+    if (early) process.exit(signalExitCode(name));
+    early = name;
+  };
+  for (const name of HANDLED_SIGNALS) process.on(name, onEarly);
   // a closed stdout pipe (`tsglance image-list | head -1`) is not an error worth a trace
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(ExitCode.ok);
   });
 
-  const { runCli, processIO } = await build.loadApp();
+  const { runCli, processIO, handleSignals } = await build.loadApp();
+  for (const name of HANDLED_SIGNALS) process.off(name, onEarly);
+  handleSignals(controller);
+  if (early) process.emit(early as NodeJS.Signals, early as NodeJS.Signals);
   const code = await runCli(argv, { io: processIO(), env: process.env, signal: controller.signal });
   process.exitCode = code;
 }

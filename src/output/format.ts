@@ -81,8 +81,10 @@ export function valueText(value: unknown): string {
  * booleans bare, everything else in double quotes with quotes doubled.
  */
 function csvField(value: unknown): string {
-  if (typeof value === 'number' || typeof value === 'boolean') return valueText(value);
-  return `"${valueText(value).replace(/"/g, '""')}"`;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  // a quoted field carries line breaks as they are (RFC 4180); -f value's escaping is not for csv
+  const text = value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return `"${text.replace(/"/g, '""')}"`;
 }
 
 /** RFC 4180: a header record, then one record per row, each ended by CRLF. */
