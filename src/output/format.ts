@@ -71,9 +71,7 @@ export function terminalSafe(text: string): string {
  * inside a value is written as \n (\r), and other control characters as \xNN, on a TTY or not.
  */
 export function valueText(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
-  return text.replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(TERMINAL_CONTROLS, hex);
+  return plainText(value).replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(TERMINAL_CONTROLS, hex);
 }
 
 /**
@@ -83,8 +81,13 @@ export function valueText(value: unknown): string {
 function csvField(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   // a quoted field carries line breaks as they are (RFC 4180); -f value's escaping is not for csv
-  const text = value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
-  return `"${text.replace(/"/g, '""')}"`;
+  return `"${plainText(value).replace(/"/g, '""')}"`;
+}
+
+/** A value as one string: nothing for null, JSON for lists and objects. */
+function plainText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
 /** RFC 4180: a header record, then one record per row, each ended by CRLF. */
