@@ -87,6 +87,8 @@ function csvField(value: unknown): string {
 /** A value as one string: nothing for null, JSON for lists and objects. */
 function plainText(value: unknown): string {
   if (value === null || value === undefined) return '';
+  // booleans as the table prints them (Python's str, as cliff's csv/value do); json/yaml keep real booleans
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
