@@ -80,8 +80,28 @@ export function tokenCacheKey(s: AuthSettings): string {
   return createHash('sha256').update(parts.join('\0')).digest('hex');
 }
 
+/**
+ * A cached token not yet known to belong to this run's secret: the scrypt check runs in libuv's
+ * thread pool while the first read-only request is already on the wire (see unconfirmedToken).
+ */
+interface CacheCandidate {
+  info: TokenInfo;
+  /** true when the entry may be used: no secret to check, or the secret matches its binding */
+  usable: Promise<boolean>;
+  settled: boolean;
+}
+
+/** A token to send before its cache entry is confirmed, and whether the answer may be used. */
+export interface UnconfirmedToken {
+  token: string;
+  /** the image endpoint from that token's catalog */
+  endpoint: string;
+  confirmed: Promise<boolean>;
+}
+
 export class AuthSession {
   private current: Promise<TokenInfo> | undefined;
+  private candidate: Promise<CacheCandidate | undefined> | undefined;
   private readonly key: string;
 
   constructor(
@@ -109,30 +129,64 @@ export class AuthSession {
   }
 
   /**
-   * The cached token if it has more than the margin left and was obtained with this run's secret
-   * (never throws: a cache is optional). A different secret is a miss: Keystone decides.
+   * The cached token if it has more than the margin left, with the check that it was obtained with
+   * this run's secret started but not awaited (never throws: a cache is optional).
    */
-  private async cachedFresh(): Promise<TokenInfo | undefined> {
+  private async readCandidate(): Promise<CacheCandidate | undefined> {
     const cached = await this.store.get(this.key).catch(() => undefined);
     if (!cached || !this.fresh(cached)) return undefined;
     const secret = bindingSecret(this.settings);
-    if (secret !== undefined && !(await secretMatches(cached.binding, secret))) {
-      this.http.debug('token cache: the cached token was obtained with another secret; asking Keystone');
-      return undefined;
-    }
-    return cached;
+    const candidate: CacheCandidate = {
+      info: cached,
+      usable: secret === undefined ? Promise.resolve(true) : secretMatches(cached.binding, secret),
+      settled: secret === undefined,
+    };
+    void candidate.usable.then(() => (candidate.settled = true));
+    return candidate;
+  }
+
+  /** The cached token if it is fresh and was obtained with this run's secret. A different secret is a miss. */
+  private async cachedFresh(): Promise<TokenInfo | undefined> {
+    const candidate = await this.readCandidate();
+    if (!candidate) return undefined;
+    if (await candidate.usable) return candidate.info;
+    this.http.debug('token cache: the cached token was obtained with another secret; asking Keystone');
+    return undefined;
   }
 
   private async load(): Promise<TokenInfo> {
     if (this.keystoneless) {
       return { token: this.settings.token!, expiresAt: '9999-12-31T00:00:00Z', catalog: [] };
     }
-    const hit = await this.cachedFresh();
-    if (hit) {
-      this.http.debug(`token cache hit (${this.store.description}), expires ${hit.expiresAt}`);
-      return hit;
+    this.candidate = this.readCandidate();
+    const candidate = await this.candidate;
+    if (candidate && (await candidate.usable)) {
+      this.http.debug(`token cache hit (${this.store.description}), expires ${candidate.info.expiresAt}`);
+      return candidate.info;
     }
+    if (candidate) this.http.debug('token cache: the cached token was obtained with another secret; asking Keystone');
     return this.authenticateLocked(() => this.cachedFresh());
+  }
+
+  /**
+   * For a read-only request: the cached token while its secret binding is still being checked, so
+   * that the request and the (deliberately slow) check overlap. The caller sends the request but
+   * uses its answer only when `confirmed` resolves true; otherwise it drops the answer and asks
+   * again with token(), which by then has authenticated. Undefined when there is nothing to
+   * overlap (no cached entry, or its check has already finished): use token().
+   */
+  async unconfirmedToken(): Promise<UnconfirmedToken | undefined> {
+    void this.tokenInfo().catch(() => undefined);
+    const candidate = await this.candidate;
+    if (!candidate || candidate.settled) return undefined;
+    try {
+      const endpoint = this.settings.imageUrl
+        ? stripImageVersion(this.settings.imageUrl)
+        : findEndpoint(candidate.info.catalog, this.settings);
+      return { token: candidate.info.token, endpoint, confirmed: candidate.usable };
+    } catch {
+      return undefined;
+    }
   }
 
   /**
@@ -159,9 +213,12 @@ export class AuthSession {
   }
 
   private async authenticateNow(): Promise<TokenInfo> {
-    const info = await authenticate(this.http, this.settings);
     const secret = bindingSecret(this.settings);
-    if (secret !== undefined && this.store !== noTokenStore) info.binding = await bindSecret(secret);
+    // the hash is made in the thread pool while Keystone answers
+    const binding = secret !== undefined && this.store !== noTokenStore ? bindSecret(secret) : undefined;
+    binding?.catch(() => undefined);
+    const info = await authenticate(this.http, this.settings);
+    if (binding) info.binding = await binding;
     await this.store
       .set(this.key, info, tokenCacheIdentity(this.settings))
       .catch((err: Error) => this.http.debug(`token cache write failed: ${err.message}`));
@@ -185,6 +242,7 @@ export class AuthSession {
     if (this.settings.authType === 'token' && !this.settings.projectId && !this.settings.projectName) return false;
     if (this.keystoneless) return false;
     const refused = await this.current?.then((i) => i.token).catch(() => undefined);
+    this.candidate = undefined;
     // drop the refused token, unless another process has already replaced it
     const stored = await this.store.get(this.key).catch(() => undefined);
     if (stored && stored.token === refused) await this.store.delete(this.key).catch(() => undefined);

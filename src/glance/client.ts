@@ -28,18 +28,41 @@ export class GlanceClient {
 
   /**
    * A request with the token; on 401 the token is refreshed once and the request repeated, unless
-   * its body was a stream that has already been consumed.
+   * its body was a stream that has already been consumed. A read-only request may go out with a
+   * cached token whose secret binding is still being checked (AuthSession.unconfirmedToken): its
+   * answer is used only once the check passes, and otherwise dropped unread and asked again with
+   * the token Keystone gives for this run's secret.
    */
   async request(method: HttpMethod, path: string, opts: GlanceRequestOptions = {}): Promise<HttpResponse> {
-    const base = (opts.baseUrl ?? (await this.endpoint())).replace(/\/+$/, '');
-    const url = /^https?:/.test(path) ? path : `${base}${path.startsWith('/') ? '' : '/'}${path}`;
-    const send = async () =>
+    const urlFrom = (endpoint: string) => {
+      const base = (opts.baseUrl ?? endpoint).replace(/\/+$/, '');
+      return { base, url: /^https?:/.test(path) ? path : `${base}${path.startsWith('/') ? '' : '/'}${path}` };
+    };
+    const readOnly = (method === 'GET' || method === 'HEAD') && opts.body === undefined;
+    const early = readOnly ? await this.session.unconfirmedToken() : undefined;
+    let { base, url } = urlFrom(early?.endpoint ?? (opts.baseUrl ? '' : await this.endpoint()));
+    const send = async (token?: string) =>
       this.http.request(method, url, {
         ...opts,
-        headers: { ...opts.headers, 'x-auth-token': await this.session.token() },
+        headers: { ...opts.headers, 'x-auth-token': token ?? (await this.session.token()) },
       });
+    let first: Promise<HttpResponse>;
+    if (early) {
+      const attempt = send(early.token);
+      attempt.catch(() => undefined);
+      if (await early.confirmed) {
+        first = attempt;
+      } else {
+        void attempt.then((res) => res.body.dump()).catch(() => undefined);
+        this.http.debug(`the answer to ${method} ${redactUrl(url)} is not used: the cached token belongs to another secret`);
+        ({ base, url } = urlFrom(opts.baseUrl ? '' : await this.endpoint()));
+        first = send();
+      }
+    } else {
+      first = send();
+    }
     try {
-      return await send();
+      return await first;
     } catch (err) {
       const replayable = opts.body === undefined || typeof opts.body === 'string' || Buffer.isBuffer(opts.body);
       if (err instanceof HttpError && err.status === 401 && replayable && (await this.session.refresh())) {
