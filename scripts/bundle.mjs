@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // The bundle bin/tsglance runs: dist/main.js answers --version and --help on its own; every other
-// run loads dist/app.js, everything else in one file (one file resolves, reads and links faster
-// than the chunks code splitting makes). Node's built-in modules are taken with require(), not
+// run loads dist/app.cjs, everything else in one file (one file resolves, reads and links faster
+// than the chunks code splitting makes). app.cjs is CommonJS so that main.js can compile it with
+// V8's code cache on Node 20 (src/code-cache.ts); main.js learns its digest, which names that cache. Node's built-in modules are taken with require(), not
 // import: an import builds an ES module facade that reads every export, which for node:fs loads
 // its streams (and node:stream) on every run whether used or not.
 import { build } from 'esbuild';
 import { builtinModules } from 'node:module';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 
 /**
  * Loaded on first use only: commander requires child_process at load time for executable
@@ -42,9 +44,26 @@ const common = {
   minifySyntax: true,
   logLevel: 'warning',
   external: ['undici', 'ora', 'chalk', 'yaml', 'keytar', '@napi-rs/keyring'],
-  banner: { js: "import { createRequire as __tsglanceRequire } from 'node:module'; const require = __tsglanceRequire(import.meta.url);" },
   plugins: [builtinsViaRequire],
 };
 rmSync('dist', { recursive: true, force: true });
-await build({ ...common, entryPoints: ['src/main.ts'], outfile: 'dist/main.js' });
-await build({ ...common, entryPoints: ['src/app.ts'], outfile: 'dist/app.js' });
+// chalk and ora (ES modules only) are bundled in, and import() of undici and yaml (CommonJS) becomes
+// require(): a script compiled from V8's code cache on Node 20 cannot import() at all (Node loses
+// its dynamic-import callback), so app.cjs must not contain one. A bundled module imported with
+// import() is still only evaluated when that import() runs.
+await build({
+  ...common,
+  format: 'cjs',
+  entryPoints: ['src/app.ts'],
+  outfile: 'dist/app.cjs',
+  external: ['undici', 'yaml', 'keytar', '@napi-rs/keyring'],
+  supported: { 'dynamic-import': false },
+});
+const appBuildId = createHash('sha256').update(readFileSync('dist/app.cjs')).digest('hex').slice(0, 16);
+await build({
+  ...common,
+  entryPoints: ['src/main.ts'],
+  outfile: 'dist/main.js',
+  define: { __APP_BUILD_ID__: JSON.stringify(appBuildId) },
+  banner: { js: "import { createRequire as __tsglanceRequire } from 'node:module'; const require = __tsglanceRequire(import.meta.url);" },
+});

@@ -3,11 +3,12 @@ import { readFileSync } from 'node:fs';
 import { start } from './start.js';
 import { VERSION } from './version.js';
 
-const APP = './app.js';
+/** A digest of dist/app.cjs, put here by scripts/bundle.mjs: it names the bundle's code cache. */
+declare const __APP_BUILD_ID__: string;
 
 await start({
   versionLine: VERSION,
   prebuiltHelp: () => readFileSync(new URL('./help.txt', import.meta.url), 'utf8'),
-  // dist/app.js, bundled on its own: the name is in a variable so that the bundler leaves it alone
-  loadApp: () => import(APP) as Promise<typeof import('./app.js')>,
+  // code-cache.ts is imported here, not above, so that --version and --help never evaluate it
+  loadApp: async () => (await import('./code-cache.js')).loadAppBundle(new URL('./app.cjs', import.meta.url), __APP_BUILD_ID__),
 });

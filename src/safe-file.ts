@@ -98,6 +98,12 @@ export function writePrivateFile(dir: string, name: string, data: string | Buffe
 
 /** The file's text and status, or undefined when it is missing, a symlink, not a regular file or not ours alone. */
 export function readPrivateFile(path: string, secret = false): { text: string; mtimeMs: number } | undefined {
+  const read = readPrivateBytes(path, secret);
+  return read && { text: read.data.toString('utf8'), mtimeMs: read.mtimeMs };
+}
+
+/** readPrivateFile's bytes. */
+export function readPrivateBytes(path: string, secret = false): { data: Buffer; mtimeMs: number } | undefined {
   let fd: number;
   try {
     fd = openSync(path, fsc.O_RDONLY | NOFOLLOW);
@@ -107,7 +113,7 @@ export function readPrivateFile(path: string, secret = false): { text: string; m
   try {
     const st = fstatSync(fd);
     if (!st.isFile() || !isPrivate(st, secret)) return undefined;
-    return { text: readFileSync(fd, 'utf8'), mtimeMs: st.mtimeMs };
+    return { data: readFileSync(fd), mtimeMs: st.mtimeMs };
   } catch {
     return undefined;
   } finally {

@@ -52,10 +52,10 @@ describe('the npm package, packed from a clean clone of HEAD and installed with 
     const files = tarballFiles(packed.tarball);
     const tops = new Set(files.map((f) => f.split('/')[0]));
     expect([...tops].sort()).toEqual(['LICENSE', 'README.md', 'bin', 'completions', 'dist', 'man', 'package.json']);
-    expect(files).toEqual(expect.arrayContaining(['bin/tsglance', 'dist/main.js', 'dist/app.js', 'dist/help.txt', 'man/tsglance.1', 'completions/tsglance.bash', 'completions/_tsglance']));
+    expect(files).toEqual(expect.arrayContaining(['bin/tsglance', 'dist/main.js', 'dist/app.cjs', 'dist/help.txt', 'man/tsglance.1', 'completions/tsglance.bash', 'completions/_tsglance']));
     // every completion script the build writes, whatever shells completions/ holds
     for (const f of readdirSync(join(ROOT, 'completions'))) expect(files).toContain(`completions/${f}`);
-    expect(files.filter((f) => f.startsWith('dist/') && !/^dist\/(main\.js|app\.js|help\.txt)$/.test(f))).toEqual([]);
+    expect(files.filter((f) => f.startsWith('dist/') && !/^dist\/(main\.js|app\.cjs|help\.txt)$/.test(f))).toEqual([]);
     const size = statSync(packed.tarball).size;
     process.stderr.write(`[package] ${packed.tarball}: ${files.length} files, ${(size / 1024).toFixed(0)} KiB\n`);
   });
@@ -81,7 +81,7 @@ describe('the npm package, packed from a clean clone of HEAD and installed with 
 
   it('the runtime dependencies are exactly the packages the bundle imports', () => {
     const dist = join(packed.prefix, 'lib', 'node_modules', 'tsglance', 'dist');
-    const sources = readdirSync(dist).filter((f) => f.endsWith('.js')).map((f) => join(dist, f));
+    const sources = readdirSync(dist).filter((f) => /\.c?js$/.test(f)).map((f) => join(dist, f));
     const imported = new Set<string>();
     for (const file of sources) {
       const js = readFileSync(file, 'utf8');
