@@ -8,6 +8,7 @@
  */
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listenOnFreePort } from './helpers/fake-server.js';
 import { dataFile, deleteImages } from './helpers/fixtures.js';
 import { glance, tsglance, uniqueName } from './helpers/run.js';
 import { stackEnv } from './helpers/stack.js';
@@ -86,11 +87,9 @@ function startProxy(): Promise<Proxy> {
       }
     });
   });
-  return new Promise((resolve) => {
-    proxy.server.listen(0, '127.0.0.1', () => {
-      proxy.port = (proxy.server.address() as { port: number }).port;
-      resolve(proxy);
-    });
+  return listenOnFreePort(proxy.server).then((port) => {
+    proxy.port = port;
+    return proxy;
   });
 }
 

@@ -10,6 +10,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listenOnFreePort } from './helpers/fake-server.js';
 import { dataFile, deleteImages, glanceImage } from './helpers/fixtures.js';
 import { glance, tsglance, uniqueName } from './helpers/run.js';
 import { stackEnv } from './helpers/stack.js';
@@ -71,11 +72,9 @@ function startProxy(target: URL): Promise<Proxy> {
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
   });
-  return new Promise((resolve) => {
-    proxy.server.listen(0, '127.0.0.1', () => {
-      proxy.port = (proxy.server.address() as { port: number }).port;
-      resolve(proxy);
-    });
+  return listenOnFreePort(proxy.server).then((port) => {
+    proxy.port = port;
+    return proxy;
   });
 }
 

@@ -4,6 +4,14 @@
  * binds port 0 on 127.0.0.1 and records every request it gets.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Server as NetServer } from 'node:net';
+
+/** Listen on a free port of 127.0.0.1 (never a fixed one): the port. */
+export function listenOnFreePort(server: NetServer): Promise<number> {
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port));
+  });
+}
 
 export interface SeenRequest {
   method: string;
@@ -28,22 +36,17 @@ export function fakeServer(handler: Handler): Promise<FakeServer> {
     res.on('error', () => undefined);
     handler(req, res);
   });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      resolve({
-        url: `http://127.0.0.1:${port}`,
-        port,
-        requests,
-        server,
-        close: () =>
-          new Promise<void>((r) => {
-            server.closeAllConnections();
-            server.close(() => r());
-          }),
-      });
-    });
-  });
+  return listenOnFreePort(server).then((port) => ({
+    url: `http://127.0.0.1:${port}`,
+    port,
+    requests,
+    server,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  }));
 }
 
 /** Environment for a run against a fake Glance: a given token and endpoint, so no Keystone is asked. */

@@ -5,6 +5,7 @@
  * Range header and the bytes it forwarded back.
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
+import { listenOnFreePort } from './fake-server.js';
 
 export interface DownloadPlan {
   /** reset the connection after this many response bytes */
@@ -95,11 +96,9 @@ export function startFaultProxy(target: URL): Promise<FaultProxy> {
       client.destroy();
     });
   });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      proxy.port = (server.address() as { port: number }).port;
-      proxy.url = `http://127.0.0.1:${proxy.port}`;
-      resolve(proxy);
-    });
+  return listenOnFreePort(server).then((port) => {
+    proxy.port = port;
+    proxy.url = `http://127.0.0.1:${port}`;
+    return proxy;
   });
 }
