@@ -54,8 +54,13 @@ export async function runCli(args: string[], opts: RunOptions): Promise<number> 
       return ExitCode.usage;
     }
   }
+  // the usual `tsglance image-list …`, the command word first: only that command (or group) is
+  // built, ~10 ms less of a warm run than building all of them. Options first, a typo (which
+  // wants suggestions from every name) or `help` get the whole tree.
+  const first = argv[0];
+  const named = first !== 'help' && !first.startsWith('-') ? COMMANDS.filter((c) => c.name.split(' ')[0] === first) : [];
   // `help CMD` prints CMD's help without dispatching to it, so the lazy tree cannot serve it
-  const program = buildProgram(COMMANDS, { invoke, lazy: argv[0] !== 'help' });
+  const program = buildProgram(named.length ? named : COMMANDS, { invoke, lazy: first !== 'help' });
   program.configureOutput({
     writeOut: (s) => io.stdout.write(s),
     writeErr: (s) => io.stderr.write(s),

@@ -287,8 +287,15 @@ async function* bothEnds(
 
   const firstPath = withMarker(front.params, q.pageSize ?? Math.min(FIRST_PAGE_SIZE, bulk), undefined);
   take(front, await fetchPage(client, firstPath), firstPath);
-  yield front.rows.slice();
-  let written = front.rows.length;
+  let written = 0;
+  /** hand over the front rows not yet written; only their ids stay (the walks meet by id) */
+  const writeFront = (upTo = front.rows.length): Image[] => {
+    const out = front.rows.slice(written, upTo);
+    for (let i = written; i < upTo; i++) front.rows[i] = { id: front.rows[i].id } as Image;
+    written = upTo;
+    return out;
+  };
+  yield writeFront();
   if (front.done) return;
 
   // how many rows there are, roughly, so that each walk asks for about its half instead of a
@@ -330,8 +337,7 @@ async function* bothEnds(
     if (junction) break;
     if (w === front && front.rows.length > written) {
       // not met yet: every row the front walk has comes before anything the back walk can reach
-      yield front.rows.slice(written);
-      written = front.rows.length;
+      yield writeFront();
     }
     if (!w.done) {
       if (w === back && back.pages === 1) await sample;
@@ -341,7 +347,7 @@ async function* bothEnds(
   if (!junction) {
     // the walks ended without a common row (the listing changed under them): the front walk
     // reached the end on its own, and that is glance's listing
-    if (front.rows.length > written) yield front.rows.slice(written);
+    if (front.rows.length > written) yield writeFront();
     return;
   }
   if (check.ambiguous) {
@@ -352,7 +358,7 @@ async function* bothEnds(
   debug(`image list: the walks met after ${front.pages} + ${back.pages} pages`);
   // rows already written stay written (a junction before them means rows deleted meanwhile)
   const upTo = Math.max(junction.frontIndex + 1, written);
-  const out = front.rows.slice(written, upTo);
+  const out = writeFront(upTo);
   for (let i = junction.backIndex - 1; i >= 0; i--) {
     const row = back.rows[i];
     const f = front.ids.get(row.id);
