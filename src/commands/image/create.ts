@@ -1,4 +1,4 @@
-import { UsageError } from '../../errors.js';
+import { CliError, UsageError } from '../../errors.js';
 import type { Image } from '../../glance/images.js';
 import { defineCommand } from '../types.js';
 import { CREATE_OPTIONS, KEEP_ON_FAILURE_OPTION, parseImageFields, type ImageFields } from './create-options.js';
@@ -17,7 +17,10 @@ export const imageCreate = defineCommand<ImageCreateOptions>({
   summary: 'Create a new image.',
   description:
     'Image data comes from --file PATH, --file - (stdin), or a pipe/redirect on stdin; a terminal, /dev/null or a closed\n' +
-    'stdin is never read. If the upload fails or is interrupted, the new record is deleted (--keep-on-failure keeps it).',
+    'stdin is never read. If the upload fails or is interrupted, the new record is deleted (--keep-on-failure keeps it).\n' +
+    'A pipe that ends before any byte (a failed `curl -f ... |`) is an error with --size or --progress (exit 1,\n' +
+    'no image is created); otherwise the record is created without data and a warning says so, as it does for\n' +
+    '/dev/null when --disk-format/--container-format were given. --progress without --file or stdin data is exit 2.',
   options: [...CREATE_OPTIONS, KEEP_ON_FAILURE_OPTION],
   examples: [
     'tsglance image-create --name cirros --disk-format qcow2 --container-format bare --file cirros.img --progress',
@@ -35,12 +38,25 @@ export const imageCreate = defineCommand<ImageCreateOptions>({
     };
   },
   async run(opts, deps) {
-    const { resolveDataSource, writerWaitSeconds } = await import('./data-source.js');
+    const { emptyStdin, resolveDataSource, writerWaitSeconds } = await import('./data-source.js');
     const { checkDataRules, createBody } = await import('./create-options.js');
     for (const n of opts.parsed.notices) deps.warn(n);
     const data = await resolveDataSource({ file: opts.file, size: opts.size, writerWaitS: writerWaitSeconds(deps.globals, deps.env), signal: deps.signal }, deps.io);
+    // a producer that failed (`curl -sf URL | tsglance image-create ...`) is known before any request
+    const empty = emptyStdin(opts.file, data, deps.io);
+    const uploadFlag = opts.size !== undefined ? `--size ${opts.size}` : opts.progress ? '--progress' : undefined;
+    if (empty?.producer && uploadFlag) {
+      throw new CliError(`No image data: ${empty.why} (0 bytes), but ${uploadFlag} expects an upload; no image was created.`);
+    }
     if (opts.store && !data) throw new UsageError('--store option should only be provided with --file option or stdin.');
+    if (opts.progress && !data) throw new UsageError('--progress option should only be provided with --file option or stdin.');
     checkDataRules(opts.parsed, data, opts.size);
+    const { disk_format: diskFormat, container_format: containerFormat } = opts.parsed.fields;
+    // data was clearly expected: stdin was a pipe or file, --file -, or the formats without --file
+    const warnEmpty = (image: Image) => {
+      if (!empty || !(empty.producer || opts.file === '-' || diskFormat !== undefined || containerFormat !== undefined)) return;
+      deps.warn(`Warning: no image data: ${empty.why}; image ${image.id} was created without any (status ${image.status}).`);
+    };
 
     const client = await deps.glance();
     const body = await createBody(client, opts.parsed, deps);
@@ -54,6 +70,7 @@ export const imageCreate = defineCommand<ImageCreateOptions>({
     const created = await createImageRecord(client, body, deps);
     if (!data) {
       await printImage(deps.output, created);
+      warnEmpty(created);
       return;
     }
     const { transferData, cleanupAfterFailedUpload } = await import('./transfer.js');
@@ -68,6 +85,8 @@ export const imageCreate = defineCommand<ImageCreateOptions>({
       throw failure;
     }
     const { getImage } = await import('../../glance/images.js');
-    await printImage(deps.output, await getImage(client, created.id));
+    const uploaded = await getImage(client, created.id);
+    await printImage(deps.output, uploaded);
+    warnEmpty(uploaded);
   },
 });

@@ -29,6 +29,8 @@ export interface DataSource {
   size?: number;
   /** true when stdin was chosen without --file - */
   implicit?: boolean;
+  /** `--file -` whose pipe ended (or whose redirected file is empty) before a single byte */
+  empty?: boolean;
   /** the data as a stream; call once */
   open(): Readable;
 }
@@ -195,7 +197,9 @@ export async function resolveDataSource(input: DataSourceInput, io: IO): Promise
     if (size !== undefined && kind === 'file' && stats && stats.size !== size) {
       throw new UsageError(`Size mismatch: --size ${size} does not match the size of stdin (${stats.size} bytes)`);
     }
-    return { kind: 'stdin', name: '-', size: known, open: () => stdinStream(io, kind) };
+    // known before any request, so that a producer that failed (`curl -f ... |`) can be told apart
+    const empty = kind === 'pipe' || kind === 'socket' ? !(await hasData(io.stdin)) : kind === 'file' && stats?.size === 0;
+    return { kind: 'stdin', name: '-', size: known, empty, open: () => stdinStream(io, kind) };
   }
 
   // implicit stdin
@@ -226,4 +230,20 @@ export function describeNoData(io: IO): string {
     other: 'stdin is not a pipe or file',
   };
   return why[kind];
+}
+
+/**
+ * stdin that gave no image data although it could be read: a pipe or socket that ended before a
+ * byte, an empty file redirected in (`producer`: something was meant to feed it, e.g. a
+ * `curl -f` that failed), or a device such as /dev/null (Node reopens a closed fd 0 on /dev/null,
+ * so a closed stdin reads as one too). Undefined when there is data, a --file PATH, or a terminal
+ * (never read, so it delivered nothing).
+ */
+export function emptyStdin(file: string | undefined, data: DataSource | undefined, io: IO): { why: string; producer: boolean } | undefined {
+  if (data) return data.kind === 'stdin' && data.empty ? { why: describeNoData(io), producer: true } : undefined;
+  if (file !== undefined) return undefined;
+  const { kind } = stdinKind(io);
+  if (kind === 'pipe' || kind === 'socket' || kind === 'file') return { why: describeNoData(io), producer: true };
+  if (kind === 'device' || kind === 'closed') return { why: describeNoData(io), producer: false };
+  return undefined;
 }
