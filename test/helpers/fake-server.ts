@@ -6,10 +6,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Server as NetServer } from 'node:net';
 
-/** Listen on a free port of 127.0.0.1 (never a fixed one): the port. */
-export function listenOnFreePort(server: NetServer): Promise<number> {
+/** Listen on a free port (never a fixed one) of 127.0.0.1, or of `host` (::1 for IPv6): the port. */
+export function listenOnFreePort(server: NetServer, host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port));
+    server.listen(0, host, () => resolve((server.address() as { port: number }).port));
   });
 }
 

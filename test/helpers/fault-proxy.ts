@@ -33,7 +33,8 @@ export interface FaultProxy {
 
 const DOWNLOAD = /GET \/v2\/images\/[^ ]+\/file[ ?][^\r]*\r\n/;
 
-export function startFaultProxy(target: URL): Promise<FaultProxy> {
+/** `listenOn`: the address to listen on (e.g. '::1' to reach an IPv4-only stack over IPv6). */
+export function startFaultProxy(target: URL, listenOn = '127.0.0.1'): Promise<FaultProxy> {
   const sockets = new Set<Socket>();
   const proxy: FaultProxy = {
     port: 0,
@@ -96,9 +97,9 @@ export function startFaultProxy(target: URL): Promise<FaultProxy> {
       client.destroy();
     });
   });
-  return listenOnFreePort(server).then((port) => {
+  return listenOnFreePort(server, listenOn).then((port) => {
     proxy.port = port;
-    proxy.url = `http://127.0.0.1:${port}`;
+    proxy.url = `http://${listenOn.includes(':') ? `[${listenOn}]` : listenOn}:${port}`;
     return proxy;
   });
 }

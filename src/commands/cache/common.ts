@@ -25,13 +25,14 @@ export function nodeOptions(groupLevel: boolean): OptionDef[] {
   return [
     {
       flags: '-H, --host <ADDRESS>',
-      description: 'Address of a glance-api node; repeat for several nodes (default: the catalog endpoint).',
+      description:
+        'Address of a glance-api node: HOST, HOST:PORT, IPv6 or [IPv6]:PORT; repeat for several nodes (default: the catalog endpoint).',
       repeatable: true,
       groupLevel,
     },
     {
       flags: '-p, --port <PORT>',
-      description: `Port of the -H nodes (default ${DEFAULT_PORT}).`,
+      description: `Port of the -H nodes that name none (default ${DEFAULT_PORT}); a different port in -H HOST:PORT is refused as a conflict.`,
       type: 'int',
       groupLevel,
     },
@@ -60,11 +61,42 @@ export function parseNodes(flags: Record<string, unknown>): string[] {
       continue;
     }
     if (/[/\s]/.test(h)) throw new UsageError(`'${raw}' is not a host address (use --url for a full URL).`);
-    const host = h.includes(':') && !h.startsWith('[') ? `[${h}]` : h;
-    nodes.push(checkUrl(`http://${host}:${port ?? DEFAULT_PORT}`));
+    const { host, port: own } = splitHostPort(raw, h);
+    if (own !== undefined && port !== undefined && own !== port) {
+      throw new UsageError(`-H ${raw} names port ${own} but -p/--port says ${port}; give the port once.`);
+    }
+    nodes.push(checkUrl(`http://${host}:${own ?? port ?? DEFAULT_PORT}`));
   }
   for (const u of urls) nodes.push(checkUrl(u));
   return [...new Set(nodes)];
+}
+
+/**
+ * An -H address and the port it names, if any: HOST:PORT, IPv4:PORT, [IPv6]:PORT, or without the
+ * port. A bare IPv6 address (two or more colons, no brackets) has no port: `::1:9293` is itself an
+ * address, so a port needs the brackets. The legacy tool took -H as a bare host only (HOST:PORT
+ * failed there on name resolution); a port in -H is what an operator copying an endpoint types.
+ */
+function splitHostPort(raw: string, h: string): { host: string; port?: number } {
+  let host = h;
+  let portText: string | undefined;
+  const bracketed = /^(\[[^\]]*\])(?::(.*))?$/.exec(h);
+  if (bracketed) {
+    host = bracketed[1];
+    portText = bracketed[2];
+  } else if (h.startsWith('[')) {
+    throw new UsageError(`'${raw}' is not a host address: an IPv6 address in brackets is [ADDRESS] or [ADDRESS]:PORT.`);
+  } else if (h.split(':').length === 2) {
+    [host, portText] = h.split(':');
+  } else if (h.includes(':')) {
+    host = `[${h}]`;
+  }
+  if (portText === undefined) return { host };
+  if (!/^\d{1,5}$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) {
+    throw new UsageError(`'${raw}' has no valid port after the colon (1-65535).`);
+  }
+  if (!host || host === '[]') throw new UsageError(`'${raw}' has a port but no host.`);
+  return { host, port: Number(portText) };
 }
 
 function checkUrl(u: string): string {
