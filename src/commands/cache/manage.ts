@@ -227,6 +227,23 @@ function clearCommand(word: string, summary: string, what: 'cached' | 'queued'):
   });
 }
 
+/**
+ * With -v the legacy tool ends with "Completed in 0.1234 sec." (the command's time, auth included),
+ * also after a node failed or the prompt was declined, not after an exception. It printed it on
+ * stdout; here it goes to stderr with the other -v messages, so that stdout stays data.
+ */
+function withTiming<O>(def: CommandDef<O>): CommandDef<O> {
+  return {
+    ...def,
+    async run(opts, deps) {
+      const started = deps.clock.now();
+      const code = await def.run(opts, deps);
+      if (deps.globals.verbose) deps.warn(`Completed in ${((deps.clock.now() - started) / 1000).toFixed(4)} sec.`);
+      return code;
+    },
+  };
+}
+
 export const MANAGE_COMMANDS: CommandDef<any>[] = [
   listCached,
   listQueued,
@@ -247,4 +264,4 @@ export const MANAGE_COMMANDS: CommandDef<any>[] = [
     done: (id) => `Deleted queued image ${id}`,
   }),
   clearCommand('delete-all-queued-images', 'Delete all images from the cache queue.', 'queued'),
-];
+].map(withTiming);
