@@ -171,6 +171,34 @@ function argSyntax(a: { name: string; variadic?: boolean; optional?: boolean }):
   return a.optional ? `[${inner}]` : `<${inner}>`;
 }
 
+/**
+ * The command named by the first words joined with '-' (longest first): `image show` is
+ * `image-show`, `image create via import` is `image-create-via-import` (the openstack CLI's habit).
+ */
+export function joinedCommand(words: string[], names: Iterable<string>): string | undefined {
+  const known = new Set(names);
+  for (let n = Math.min(words.length, 4); n >= 2; n--) {
+    const joined = words.slice(0, n).join('-');
+    if (known.has(joined)) return joined;
+  }
+  return undefined;
+}
+
+export function unknownCommandLine(word: string, joined: string): string {
+  return `error: unknown command '${word}'. Did you mean '${joined}'?`;
+}
+
+/** An unknown first word that, joined to the next ones, names a command: that command, in one line. */
+function suggestJoinedCommands(cmd: Command): void {
+  cmd.on('command:*', (operands: string[]) => {
+    const joined = joinedCommand(operands, cmd.commands.map((c) => c.name()));
+    // commander's own answer (with its spelling suggestion) when no joined name fits; the method
+    // is what commander calls when nothing listens, but its typings leave it out
+    if (!joined) return (cmd as unknown as { unknownCommand(): void }).unknownCommand();
+    cmd.error(unknownCommandLine(operands[0], joined), { code: 'commander.unknownCommand' });
+  });
+}
+
 export interface BuildOptions {
   /** called with the parsed input when a command is chosen; absent when only the tree is wanted */
   invoke?: Invoke;
@@ -201,6 +229,7 @@ export function buildProgram(commands: CommandDef[], opts: BuildOptions = {}): C
   // localeCompare initialises a collator that costs ~20 ms of start-up
   for (const g of GLOBAL_OPTIONS) program.addOption(toCommanderOption(g));
   program.addHelpText('after', `\nRun 'tsglance help COMMAND' for the options of a command.`);
+  suggestJoinedCommands(program);
 
   const groups = new Map<string, Command>();
   // group → its groupLevel options (see OptionDef.groupLevel)
@@ -226,6 +255,7 @@ export function buildProgram(commands: CommandDef[], opts: BuildOptions = {}): C
         if (parent === program) group.helpGroup(helpGroupOf(word) ?? 'Commands:');
         group.helpOption('-h, --help', 'Show this help.');
         group.addHelpText('after', GLOBAL_HINT);
+        suggestJoinedCommands(group);
         groups.set(key, group);
       }
       parent = group;

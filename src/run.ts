@@ -4,7 +4,7 @@
  * command reports as an interruption leaves with that signal's status (130, 143, 129).
  */
 import { CommanderError } from 'commander';
-import { buildProgram, fromCommanderError } from './cli.js';
+import { buildProgram, fromCommanderError, joinedCommand, unknownCommandLine } from './cli.js';
 import { COMMANDS } from './commands/index.js';
 import type { CommandDef, GlobalOptions, ParsedInput } from './commands/types.js';
 import { CliError, ExitCode } from './errors.js';
@@ -50,7 +50,8 @@ export async function runCli(args: string[], opts: RunOptions): Promise<number> 
   if (argv[0] === 'help' && argv[1] !== undefined && !argv[1].startsWith('-')) {
     const words = new Set(COMMANDS.map((c) => c.name.split(' ')[0]));
     if (!words.has(argv[1])) {
-      io.stderr.write(`error: unknown command '${argv[1]}' (tsglance --help lists them)\n`);
+      const joined = joinedCommand(argv.slice(1), words);
+      io.stderr.write(`${joined ? unknownCommandLine(argv[1], joined) : `error: unknown command '${argv[1]}' (tsglance --help lists them)`}\n`);
       return ExitCode.usage;
     }
   }

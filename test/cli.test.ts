@@ -110,4 +110,23 @@ describe('command line', () => {
     expect(res.stderr).toContain("unknown command 'image-lst'");
     expect(res.stderr).toContain('image-list');
   });
+
+  it("the openstack CLI's word order suggests the command (image show -> image-show): one line, exit 2, no request", async () => {
+    const cases: [string[], string, string][] = [
+      [['image', 'show', 'cirros'], 'image', 'image-show'],
+      [['image', 'list'], 'image', 'image-list'],
+      [['member', 'list', 'x'], 'member', 'member-list'],
+      [['image', 'create', 'via', 'import', '--name', 'x'], 'image', 'image-create-via-import'],
+      [['md', 'namespace', 'list'], 'md', 'md-namespace-list'],
+      [['help', 'image', 'show'], 'image', 'image-show'],
+      [['glance-cache-manage', 'list', 'cached'], 'list', 'list-cached'],
+    ];
+    for (const [args, word, meant] of cases) {
+      // with the stack's credentials and --debug: any request would show as a DEBUG line
+      const res = await tsglance(args[0] === 'help' ? args : ['--debug', ...args]);
+      expect(res.stderr, args.join(' ')).toBe(`error: unknown command '${word}'. Did you mean '${meant}'?\n`);
+      expect(res.code, args.join(' ')).toBe(2);
+      expect(res.stdout).toBe('');
+    }
+  });
 });
