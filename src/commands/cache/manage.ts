@@ -232,9 +232,14 @@ function clearCommand(word: string, summary: string, what: 'cached' | 'queued'):
  * also after a node failed or the prompt was declined, not after an exception. It printed it on
  * stdout; here it goes to stderr with the other -v messages, so that stdout stays data.
  */
+const VERBOSE_NOTE =
+  "-v/--verbose (a global option) prints each change made on a node, then the legacy tool's\n" +
+  "'Completed in 0.1234 sec.'; both on stderr (the legacy tool used stdout), so stdout stays data.";
+
 function withTiming<O>(def: CommandDef<O>): CommandDef<O> {
   return {
     ...def,
+    description: [def.description, VERBOSE_NOTE].filter(Boolean).join('\n'),
     async run(opts, deps) {
       const started = deps.clock.now();
       const code = await def.run(opts, deps);
