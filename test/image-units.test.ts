@@ -139,6 +139,7 @@ describe('progress view', () => {
     );
     expect(formatProgress({ label: 'Uploading', bytes: 3 * 1024 * 1024, rate: 1024 * 1024 })).toBe('Uploading 3.0 MiB · 1.0 MiB/s');
     expect(formatSummary('Staging', 2048, 2000)).toBe('Staged 2.0 KiB in 2.0 s (1.0 KiB/s)');
+    expect(formatSummary('Uploading', 6, 187)).toBe('Uploaded 6 B in 0.2 s (32 B/s)');
   });
 
   it('off a TTY prints a sparse line per interval and a summary; nothing without --progress', async () => {

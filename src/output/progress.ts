@@ -46,7 +46,8 @@ export function formatBytes(n: number): string {
     v /= 1024;
     i++;
   }
-  return i === 0 ? `${v} B` : `${v.toFixed(1)} ${UNITS[i]}`;
+  // a rate below 1 KiB/s is a fraction of bytes: whole bytes, not 32.0855614973262 B
+  return i === 0 ? `${Math.round(v)} B` : `${v.toFixed(1)} ${UNITS[i]}`;
 }
 
 export function formatDuration(seconds: number): string {
