@@ -219,6 +219,7 @@ describe('no request for bad input (in process, every request recorded)', () => 
       [['image-stage', 'x'], /No image data.*stdin is a terminal/],
       [['image-create', '--name', 'x', '--file', join(dir, 'ten.raw')], /Must provide --container-format, --disk-format when using --file/],
       [['image-create', '--name', 'x', '--store', 'dcn1'], /--store option should only be provided with --file/],
+      [['image-create', '--name', 'x', '--disk-format', 'raw', '--container-format', 'bare', '--progress'], /^--progress option should only be provided with --file/],
       [['image-download', 'x'], /No redirection or local file specified/],
     ];
     for (const [args, re] of cases) {
