@@ -1,5 +1,6 @@
 /**
- * Issue 12 item 9: a producer that failed in a pipe (`curl -sf missing | tsglance image-create ...`)
+ * Issue 12 item 9: a producer that failed in a pipe (`curl -sf missing | tsglance image-create ...`,
+ * and image-create-via-import the same)
  * is visible. stdin that gave zero bytes while data was clearly expected gets one line on stderr;
  * with --size or --progress it is an error (exit 1) and nothing is left behind. Checked on the real
  * stack through the API, counting only this file's own images (unique names). glanceclient's
@@ -123,6 +124,21 @@ describe('image-create with stdin that delivered zero bytes', () => {
         expect(await imagesNamed(name)).toEqual([]);
       }
     }
+  });
+
+  it('image-create-via-import: an empty pipe is the same (a warning; with --progress exit 1 and no image)', async () => {
+    const name = uniqueName('via-import-empty');
+    const res = await tsglance(['image-create-via-import', '--name', name, ...FORMATS, '-f', 'value', '-c', 'id'], EMPTY_PIPE);
+    expect(res.code, res.stderr).toBe(0);
+    const id = res.stdout.trim();
+    expect(res.stderr).toBe(`Warning: no image data: stdin was empty; image ${id} was created without any (status queued).\n`);
+    expect(await imagesNamed(name)).toMatchObject([{ id, status: 'queued' }]);
+
+    const failed = uniqueName('via-import-empty-progress');
+    const refused = await tsglance(['image-create-via-import', '--name', failed, ...FORMATS, '--progress'], EMPTY_PIPE);
+    expect(refused.stderr).toBe('No image data: stdin was empty (0 bytes), but --progress expects an upload; no image was created.\n');
+    expect(refused.code).toBe(1);
+    expect(await imagesNamed(failed)).toEqual([]);
   });
 
   it('data on the pipe with --progress: uploaded, no warning', async () => {

@@ -1,4 +1,4 @@
-import { CliError, UsageError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 import type { Image } from '../../glance/images.js';
 import { defineCommand } from '../types.js';
 import { CREATE_OPTIONS, KEEP_ON_FAILURE_OPTION, parseImageFields, type ImageFields } from './create-options.js';
@@ -38,24 +38,19 @@ export const imageCreate = defineCommand<ImageCreateOptions>({
     };
   },
   async run(opts, deps) {
-    const { emptyStdin, resolveDataSource, writerWaitSeconds } = await import('./data-source.js');
+    const { checkEmptyStdin, resolveDataSource, writerWaitSeconds } = await import('./data-source.js');
     const { checkDataRules, createBody } = await import('./create-options.js');
     for (const n of opts.parsed.notices) deps.warn(n);
     const data = await resolveDataSource({ file: opts.file, size: opts.size, writerWaitS: writerWaitSeconds(deps.globals, deps.env), signal: deps.signal }, deps.io);
-    // a producer that failed (`curl -sf URL | tsglance image-create ...`) is known before any request
-    const empty = emptyStdin(opts.file, data, deps.io);
-    const uploadFlag = opts.size !== undefined ? `--size ${opts.size}` : opts.progress ? '--progress' : undefined;
-    if (empty?.producer && uploadFlag) {
-      throw new CliError(`No image data: ${empty.why} (0 bytes), but ${uploadFlag} expects an upload; no image was created.`);
-    }
+    const { disk_format: diskFormat, container_format: containerFormat } = opts.parsed.fields;
+    const formatsGiven = diskFormat !== undefined || containerFormat !== undefined;
+    const emptyStdin = checkEmptyStdin({ file: opts.file, size: opts.size, progress: opts.progress, formatsGiven }, data, deps.io);
     if (opts.store && !data) throw new UsageError('--store option should only be provided with --file option or stdin.');
     if (opts.progress && !data) throw new UsageError('--progress option should only be provided with --file option or stdin.');
     checkDataRules(opts.parsed, data, opts.size);
-    const { disk_format: diskFormat, container_format: containerFormat } = opts.parsed.fields;
-    // data was clearly expected: stdin was a pipe or file, --file -, or the formats without --file
     const warnEmpty = (image: Image) => {
-      if (!empty || !(empty.producer || opts.file === '-' || diskFormat !== undefined || containerFormat !== undefined)) return;
-      deps.warn(`Warning: no image data: ${empty.why}; image ${image.id} was created without any (status ${image.status}).`);
+      const line = emptyStdin.warning(image);
+      if (line) deps.warn(line);
     };
 
     const client = await deps.glance();

@@ -16,7 +16,7 @@ import { closeSync, createReadStream, fstatSync, openSync, type Stats } from 'no
 import { access, open, stat, type FileHandle } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { UsageError } from '../../errors.js';
+import { CliError, UsageError } from '../../errors.js';
 import type { IO } from '../../output/io.js';
 
 export const READ_CHUNK = 1024 * 1024;
@@ -233,13 +233,37 @@ export function describeNoData(io: IO): string {
 }
 
 /**
+ * A producer that failed in a pipe (`curl -sf URL | tsglance image-create ...`) made visible, before
+ * any request: stdin that gave no bytes while data was clearly expected (a pipe or file on stdin,
+ * `--file -`, or the formats given without --file). With --size or --progress that is an error
+ * (exit 1, nothing is created: it is known before the record); otherwise the record is created as
+ * glanceclient does and `warning` gives the one line to print once it exists.
+ */
+export function checkEmptyStdin(
+  input: { file?: string; size?: number; progress?: boolean; formatsGiven: boolean },
+  data: DataSource | undefined,
+  io: IO,
+): { warning(image: { id: string; status?: string }): string | undefined } {
+  const empty = emptyStdin(input.file, data, io);
+  const uploadFlag = input.size !== undefined ? `--size ${input.size}` : input.progress ? '--progress' : undefined;
+  if (empty?.producer && uploadFlag) {
+    throw new CliError(`No image data: ${empty.why} (0 bytes), but ${uploadFlag} expects an upload; no image was created.`);
+  }
+  const expected = !!empty && (empty.producer || input.file === '-' || input.formatsGiven);
+  return {
+    warning: (image) =>
+      expected ? `Warning: no image data: ${empty!.why}; image ${image.id} was created without any (status ${image.status}).` : undefined,
+  };
+}
+
+/**
  * stdin that gave no image data although it could be read: a pipe or socket that ended before a
  * byte, an empty file redirected in (`producer`: something was meant to feed it, e.g. a
  * `curl -f` that failed), or a device such as /dev/null (Node reopens a closed fd 0 on /dev/null,
  * so a closed stdin reads as one too). Undefined when there is data, a --file PATH, or a terminal
  * (never read, so it delivered nothing).
  */
-export function emptyStdin(file: string | undefined, data: DataSource | undefined, io: IO): { why: string; producer: boolean } | undefined {
+function emptyStdin(file: string | undefined, data: DataSource | undefined, io: IO): { why: string; producer: boolean } | undefined {
   if (data) return data.kind === 'stdin' && data.empty ? { why: describeNoData(io), producer: true } : undefined;
   if (file !== undefined) return undefined;
   const { kind } = stdinKind(io);

@@ -32,7 +32,8 @@ export const imageCreateViaImport = defineCommand<CreateViaImportOptions>({
   summary: 'Create a new image via image import, and follow the import to the end.',
   description:
     'glance-direct (inferred from --file or data on stdin) stages the data then imports it; web-download needs --uri;\n' +
-    'glance-download needs --remote-region and --remote-image-id. Without a method or data, a queued record is created.\n' +
+    'glance-download needs --remote-region and --remote-image-id. Without a method or data, a queued record is created\n' +
+    '(with a warning when stdin was an empty pipe; with --size or --progress that is exit 1 and nothing is created).\n' +
     'On a terminal the import is followed with a live per-store view (--wait elsewhere, --no-wait to return at once).\n' +
     'Exit status: 0 every store succeeded, 1 the import failed (or nothing is left to wait for), 3 active but some stores\n' +
     'failed (--allow-failure true), 124 --watch-timeout ran out or nothing changed for --stall-timeout (default\n' +
@@ -61,7 +62,7 @@ export const imageCreateViaImport = defineCommand<CreateViaImportOptions>({
     };
   },
   async run(opts, deps) {
-    const { resolveDataSource, writerWaitSeconds } = await import('../image/data-source.js');
+    const { checkEmptyStdin, resolveDataSource, writerWaitSeconds } = await import('../image/data-source.js');
     const { checkDataRules, createBody, requireFormatsForData } = await import('../image/create-options.js');
     for (const n of opts.parsed.notices) deps.warn(n);
 
@@ -74,6 +75,10 @@ export const imageCreateViaImport = defineCommand<CreateViaImportOptions>({
     } else if (opts.file === '-') {
       throw new UsageError(`You cannot pass data via stdin with the ${method} import method.`);
     }
+    const formatsGiven = opts.parsed.fields.disk_format !== undefined || opts.parsed.fields.container_format !== undefined;
+    const emptyStdin = readsStdin
+      ? checkEmptyStdin({ file: opts.file, size: opts.size, progress: opts.progress, formatsGiven }, data, deps.io)
+      : undefined;
     const request: ImportRequest | undefined = createImportRequest(opts.importFlags, {
       file: data?.kind === 'file' ? data.name : undefined,
       stdin: data?.kind === 'stdin',
@@ -94,6 +99,8 @@ export const imageCreateViaImport = defineCommand<CreateViaImportOptions>({
     const created = await createImageRecord(client, body, deps);
     if (!request) {
       await printImage(deps.output, created);
+      const line = emptyStdin?.warning(created);
+      if (line) deps.warn(line);
       return;
     }
     const watching = shouldWatch(opts.watch, deps);
