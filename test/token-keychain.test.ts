@@ -32,6 +32,8 @@ const PRELUDE = `
 count() { grep -cE ' POST /v3/auth/tokens .*ua="tsglance\\b' "$KSLOG"; }
 posts() { a=$(count); while sleep 0.3; b=$(count); [ "$a" != "$b" ]; do a=$b; done; echo "$b"; }
 posts_after() { i=0; while [ $(( $(count) - $1 )) -lt "$2" ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i+1)); done; posts; }
+# the token cache's files (entries, locks, temporary files), not the other caches' directories
+token_files() { find "$XDG_CACHE_HOME/tsglance" -mindepth 1 -maxdepth 1 ! -type d -printf '%f\n'; }
 key() { basename "$(ls "$XDG_CACHE_HOME"/tsglance/*.json | head -1)" .json; }
 lock() { dbus-send --session --dest=org.freedesktop.secrets --type=method_call --print-reply \\
   /org/freedesktop/secrets org.freedesktop.Secret.Service.Lock array:objpath:/org/freedesktop/secrets/collection/login >/dev/null; }
@@ -54,7 +56,7 @@ echo "@@ attrs"; secret-tool search --all service tsglance 2>&1 | grep -v '^secr
 echo "@@ show"; $TSGLANCE token-cache show 2>&1
 K=$(key)
 echo "@@ clear"; $TSGLANCE token-cache clear 2>&1
-echo "@@ after"; secret-tool lookup service tsglance account "$K"; echo "rc=$?"; ls "$XDG_CACHE_HOME/tsglance"
+echo "@@ after"; secret-tool lookup service tsglance account "$K"; echo "rc=$?"; token_files
 `,
       { env },
     );
@@ -133,7 +135,7 @@ echo "@@ p1"; posts_after $P0 1
 echo "@@ rcs"; cat "$HOME"/rc.* | sort | uniq -c
 echo "@@ outs"; md5sum "$HOME"/out.* | cut -d' ' -f1 | sort -u | wc -l
 echo "@@ items"; secret-tool search --all service tsglance 2>&1 | grep -c '^attribute.account'
-echo "@@ files"; ls -A "$XDG_CACHE_HOME/tsglance"
+echo "@@ files"; token_files
 `,
       { env },
     );
