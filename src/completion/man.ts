@@ -237,8 +237,13 @@ export function manPage(root: CommandModel): string {
     roff(
       'The token cache: Keystone tokens (never passwords) kept between runs, in the OS keychain (Secret Service, macOS ' +
         'Keychain, Windows Credential Manager) when one is available, else in a file here readable only by you. ' +
-        '--no-token-cache or OS_NO_CACHE=1 turns it off.',
+        'Each token is kept with a salted scrypt hash of the password or application credential secret that obtained it ' +
+        '(never the secret itself): a run with another secret does not use it and asks Keystone, so a wrong or changed ' +
+        'password gets Keystone\'s answer. --no-token-cache or OS_NO_CACHE=1 turns it off.',
     ),
+    '.TP',
+    i('$XDG_CACHE_HOME/tsglance/compile-cache/'),
+    roff('V8\'s compiled code of tsglance itself, kept between runs so that a command starts faster. Safe to delete.'),
     '.TP',
     i('$XDG_CACHE_HOME/tsglance/complete/'),
     roff(
