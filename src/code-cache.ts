@@ -10,7 +10,7 @@
  * from cached data (scripts/bundle.mjs). Here the cache lives in the private cache directory the token cache uses
  * (safe-file.ts), and a cache file is only read when it is ours and closed to others.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import module, { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,6 +65,8 @@ export function requireWithCodeCache(file: string, root: string, cacheDir: strin
     process.once('exit', () => {
       try {
         writePrivateFile(dir, name, script.createCachedData());
+        // the caches of other builds or Node versions (an upgrade) are of no more use
+        for (const old of readdirSync(dir)) if (/^app-.+\.v8$/.test(old) && old !== name) unlinkSync(join(dir, old));
       } catch {
         /* a cache is optional */
       }

@@ -3,7 +3,7 @@
  * 22.1): kept in the private cache directory only, never read when someone else could have
  * written it, and a corrupt one costs nothing but a recompile.
  */
-import { chmodSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
@@ -47,4 +47,16 @@ it.runIf(onNode20)('a corrupt cache is rejected by V8 and replaced; one others c
   const shared = await tsglance(['image-list'], { env: { XDG_CACHE_HOME: xdg } });
   expect(shared.code, shared.stderr).toBe(0);
   expect(statSync(file).mode & 0o777).toBe(0o600);
+});
+
+it.runIf(onNode20)("a new build's cache replaces the caches of other builds and Node versions", async () => {
+  const { xdg, dir } = freshCache();
+  expect((await tsglance(['image-list'], { env: { XDG_CACHE_HOME: xdg } })).code).toBe(0);
+  const [current] = files(dir);
+  const stale = 'app-0123456789abcdef-v20.0.0-x64.v8';
+  writeFileSync(join(dir, stale), Buffer.alloc(64, 1), { mode: 0o600 });
+  rmSync(join(dir, current));
+  const run = await tsglance(['image-list'], { env: { XDG_CACHE_HOME: xdg } });
+  expect(run.code, run.stderr).toBe(0);
+  expect(files(dir)).toEqual([current]);
 });
