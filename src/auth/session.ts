@@ -145,13 +145,17 @@ export class AuthSession {
     return candidate;
   }
 
-  /** The cached token if it is fresh and was obtained with this run's secret. A different secret is a miss. */
-  private async cachedFresh(): Promise<TokenInfo | undefined> {
-    const candidate = await this.readCandidate();
+  /** The candidate's token once its secret check passed; a different secret is a miss. */
+  private async usable(candidate: CacheCandidate | undefined): Promise<TokenInfo | undefined> {
     if (!candidate) return undefined;
     if (await candidate.usable) return candidate.info;
     this.http.debug('token cache: the cached token was obtained with another secret; asking Keystone');
     return undefined;
+  }
+
+  /** The cached token if it is fresh and was obtained with this run's secret. */
+  private async cachedFresh(): Promise<TokenInfo | undefined> {
+    return this.usable(await this.readCandidate());
   }
 
   private async load(): Promise<TokenInfo> {
@@ -159,12 +163,11 @@ export class AuthSession {
       return { token: this.settings.token!, expiresAt: '9999-12-31T00:00:00Z', catalog: [] };
     }
     this.candidate = this.readCandidate();
-    const candidate = await this.candidate;
-    if (candidate && (await candidate.usable)) {
-      this.http.debug(`token cache hit (${this.store.description}), expires ${candidate.info.expiresAt}`);
-      return candidate.info;
+    const hit = await this.usable(await this.candidate);
+    if (hit) {
+      this.http.debug(`token cache hit (${this.store.description}), expires ${hit.expiresAt}`);
+      return hit;
     }
-    if (candidate) this.http.debug('token cache: the cached token was obtained with another secret; asking Keystone');
     return this.authenticateLocked(() => this.cachedFresh());
   }
 

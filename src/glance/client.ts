@@ -34,13 +34,14 @@ export class GlanceClient {
    * the token Keystone gives for this run's secret.
    */
   async request(method: HttpMethod, path: string, opts: GlanceRequestOptions = {}): Promise<HttpResponse> {
-    const urlFrom = (endpoint: string) => {
-      const base = (opts.baseUrl ?? endpoint).replace(/\/+$/, '');
+    /** the base (a node's, else `endpoint`, else the catalog's) and the request's URL under it */
+    const urlFrom = async (endpoint?: string) => {
+      const base = (opts.baseUrl ?? endpoint ?? (await this.endpoint())).replace(/\/+$/, '');
       return { base, url: /^https?:/.test(path) ? path : `${base}${path.startsWith('/') ? '' : '/'}${path}` };
     };
     const readOnly = (method === 'GET' || method === 'HEAD') && opts.body === undefined;
     const early = readOnly ? await this.session.unconfirmedToken() : undefined;
-    let { base, url } = urlFrom(early?.endpoint ?? (opts.baseUrl ? '' : await this.endpoint()));
+    let { base, url } = await urlFrom(early?.endpoint);
     const send = async (token?: string) =>
       this.http.request(method, url, {
         ...opts,
@@ -55,7 +56,7 @@ export class GlanceClient {
       } else {
         void attempt.then((res) => res.body.dump()).catch(() => undefined);
         this.http.debug(`the answer to ${method} ${redactUrl(url)} is not used: the cached token belongs to another secret`);
-        ({ base, url } = urlFrom(opts.baseUrl ? '' : await this.endpoint()));
+        ({ base, url } = await urlFrom());
         first = send();
       }
     } else {
