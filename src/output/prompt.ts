@@ -9,7 +9,12 @@ export function canAsk(io: IO): boolean {
   return io.stdinIsTTY && io.stderrIsTTY && !io.stdinClosed;
 }
 
-/** "<question> [y/N] " on stderr; y/yes (any case) is yes, anything else (or EOF) is no. */
+/** y/yes (any case; a trailing CR ignored) is yes; anything else, or no answer, is no. */
+export function isYes(answer: string | undefined): boolean {
+  return ['y', 'yes'].includes((answer ?? '').replace(/\r$/, '').toLowerCase());
+}
+
+/** "<question> [y/N] " on stderr, answered as isYes reads it (EOF is no). */
 export async function confirm(io: IO, question: string, signal: AbortSignal): Promise<boolean> {
   const { createInterface } = await import('node:readline');
   io.stderr.write(`${question} [y/N] `);
@@ -24,7 +29,7 @@ export async function confirm(io: IO, question: string, signal: AbortSignal): Pr
       signal.addEventListener('abort', onAbort, { once: true });
     });
     if (answer === undefined) io.stderr.write('\n');
-    return ['y', 'yes'].includes((answer ?? '').replace(/\r$/, '').toLowerCase());
+    return isYes(answer);
   } finally {
     if (onAbort) signal.removeEventListener('abort', onAbort);
     rl.close();

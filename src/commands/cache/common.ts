@@ -13,7 +13,7 @@ import {
   type CacheBackend,
 } from '../../glance/cache.js';
 import type { IO } from '../../output/io.js';
-import { canAsk, confirm } from '../../output/prompt.js';
+import { canAsk, confirm, isYes } from '../../output/prompt.js';
 import { stdinKind } from '../image/data-source.js';
 
 import type { Deps, OptionDef } from '../types.js';
@@ -217,7 +217,7 @@ export async function confirmed(io: IO, how: Confirmation, question: string, sig
   if (how.via === 'force') return true;
   if (how.via === 'terminal') return confirm(io, question, signal);
   io.stderr.write(`${question} [y/N] \n`);
-  return ['y', 'yes'].includes(how.answer.trim().toLowerCase());
+  return isYes(how.answer.trim());
 }
 
 /**
