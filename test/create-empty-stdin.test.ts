@@ -34,6 +34,18 @@ async function imagesNamed(name: string): Promise<ApiImage[]> {
   return images;
 }
 
+/**
+ * `tsglance COMMAND --name NAME ARGS` with that stdin: exit 0, one warning line naming the new id
+ * and saying why there was no data, and the record as the API shows it (its id, and `record`).
+ */
+async function createdWithWarning(command: string, name: string, args: string[], stdin: RunOpts, why: string, record: Partial<ApiImage> & { status: string }): Promise<void> {
+  const res = await tsglance([command, '--name', name, ...args, '-f', 'value', '-c', 'id'], stdin);
+  expect(res.code, res.stderr).toBe(0);
+  const id = res.stdout.trim();
+  expect(res.stderr).toBe(`Warning: no image data: ${why}; image ${id} was created without any (status ${record.status}).\n`);
+  expect(await imagesNamed(name)).toMatchObject([{ id, ...record }]);
+}
+
 beforeAll(async () => {
   token = (await issueToken('admin')).token;
 });
@@ -61,12 +73,7 @@ describe('image-create with stdin that delivered zero bytes', () => {
 
   it('an empty pipe otherwise: the record is created as glanceclient does (exit 0), with one warning line naming it', async () => {
     for (const args of [FORMATS, []]) {
-      const name = uniqueName('empty-pipe');
-      const res = await tsglance(['image-create', '--name', name, ...args, '-f', 'value', '-c', 'id'], EMPTY_PIPE);
-      expect(res.code, res.stderr).toBe(0);
-      const id = res.stdout.trim();
-      expect(res.stderr).toBe(`Warning: no image data: stdin was empty; image ${id} was created without any (status queued).\n`);
-      expect(await imagesNamed(name)).toMatchObject([{ id, status: 'queued' }]);
+      await createdWithWarning('image-create', uniqueName('empty-pipe'), args, EMPTY_PIPE, 'stdin was empty', { status: 'queued' });
 
       // without the formats glanceclient refuses any non-terminal stdin ("Must provide --disk-format ...")
       if (!args.length) continue;
@@ -78,22 +85,15 @@ describe('image-create with stdin that delivered zero bytes', () => {
   });
 
   it('--file - on an empty pipe: glanceclient uploads 0 bytes, tsglance too, and says so', async () => {
-    const name = uniqueName('empty-dash');
-    const res = await tsglance(['image-create', '--name', name, ...FORMATS, '--file', '-', '-f', 'value', '-c', 'id'], EMPTY_PIPE);
-    expect(res.code, res.stderr).toBe(0);
-    const id = res.stdout.trim();
-    expect(res.stderr).toBe(`Warning: no image data: stdin was empty; image ${id} was created without any (status active).\n`);
-    expect(await imagesNamed(name)).toMatchObject([{ id, status: 'active', size: 0 }]);
+    await createdWithWarning('image-create', uniqueName('empty-dash'), [...FORMATS, '--file', '-'], EMPTY_PIPE, 'stdin was empty', {
+      status: 'active',
+      size: 0,
+    });
   });
 
   it('/dev/null or a closed stdin with the formats given: record created (exit 0, as glanceclient), one warning line', async () => {
     for (const stdin of [DEV_NULL, CLOSED]) {
-      const name = uniqueName('devnull');
-      const res = await tsglance(['image-create', '--name', name, ...FORMATS, '-f', 'value', '-c', 'id'], stdin);
-      expect(res.code, res.stderr).toBe(0);
-      const id = res.stdout.trim();
-      expect(res.stderr).toBe(`Warning: no image data: stdin is a device (such as /dev/null); image ${id} was created without any (status queued).\n`);
-      expect(await imagesNamed(name)).toMatchObject([{ id, status: 'queued' }]);
+      await createdWithWarning('image-create', uniqueName('devnull'), FORMATS, stdin, 'stdin is a device (such as /dev/null)', { status: 'queued' });
 
       const theirName = uniqueName('devnull-glance');
       const theirs = await glance(['image-create', '--name', theirName, ...FORMATS], stdin);
@@ -127,12 +127,7 @@ describe('image-create with stdin that delivered zero bytes', () => {
   });
 
   it('image-create-via-import: an empty pipe is the same (a warning; with --progress exit 1 and no image)', async () => {
-    const name = uniqueName('via-import-empty');
-    const res = await tsglance(['image-create-via-import', '--name', name, ...FORMATS, '-f', 'value', '-c', 'id'], EMPTY_PIPE);
-    expect(res.code, res.stderr).toBe(0);
-    const id = res.stdout.trim();
-    expect(res.stderr).toBe(`Warning: no image data: stdin was empty; image ${id} was created without any (status queued).\n`);
-    expect(await imagesNamed(name)).toMatchObject([{ id, status: 'queued' }]);
+    await createdWithWarning('image-create-via-import', uniqueName('via-import-empty'), FORMATS, EMPTY_PIPE, 'stdin was empty', { status: 'queued' });
 
     const failed = uniqueName('via-import-empty-progress');
     const refused = await tsglance(['image-create-via-import', '--name', failed, ...FORMATS, '--progress'], EMPTY_PIPE);

@@ -1,5 +1,4 @@
 import { UsageError } from '../../errors.js';
-import type { Image } from '../../glance/images.js';
 import { defineCommand } from '../types.js';
 import { CREATE_OPTIONS, KEEP_ON_FAILURE_OPTION, parseImageFields, type ImageFields } from './create-options.js';
 
@@ -42,16 +41,10 @@ export const imageCreate = defineCommand<ImageCreateOptions>({
     const { checkDataRules, createBody } = await import('./create-options.js');
     for (const n of opts.parsed.notices) deps.warn(n);
     const data = await resolveDataSource({ file: opts.file, size: opts.size, writerWaitS: writerWaitSeconds(deps.globals, deps.env), signal: deps.signal }, deps.io);
-    const { disk_format: diskFormat, container_format: containerFormat } = opts.parsed.fields;
-    const formatsGiven = diskFormat !== undefined || containerFormat !== undefined;
-    const emptyStdin = checkEmptyStdin({ file: opts.file, size: opts.size, progress: opts.progress, formatsGiven }, data, deps.io);
+    const emptyStdin = checkEmptyStdin({ file: opts.file, size: opts.size, progress: opts.progress, fields: opts.parsed.fields }, data, deps.io);
     if (opts.store && !data) throw new UsageError('--store option should only be provided with --file option or stdin.');
     if (opts.progress && !data) throw new UsageError('--progress option should only be provided with --file option or stdin.');
     checkDataRules(opts.parsed, data, opts.size);
-    const warnEmpty = (image: Image) => {
-      const line = emptyStdin.warning(image);
-      if (line) deps.warn(line);
-    };
 
     const client = await deps.glance();
     const body = await createBody(client, opts.parsed, deps);
@@ -65,7 +58,7 @@ export const imageCreate = defineCommand<ImageCreateOptions>({
     const created = await createImageRecord(client, body, deps);
     if (!data) {
       await printImage(deps.output, created);
-      warnEmpty(created);
+      emptyStdin.warnCreated(created, deps.warn);
       return;
     }
     const { transferData, cleanupAfterFailedUpload } = await import('./transfer.js');
@@ -82,6 +75,6 @@ export const imageCreate = defineCommand<ImageCreateOptions>({
     const { getImage } = await import('../../glance/images.js');
     const uploaded = await getImage(client, created.id);
     await printImage(deps.output, uploaded);
-    warnEmpty(uploaded);
+    emptyStdin.warnCreated(uploaded, deps.warn);
   },
 });

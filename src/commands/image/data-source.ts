@@ -237,22 +237,24 @@ export function describeNoData(io: IO): string {
  * any request: stdin that gave no bytes while data was clearly expected (a pipe or file on stdin,
  * `--file -`, or the formats given without --file). With --size or --progress that is an error
  * (exit 1, nothing is created: it is known before the record); otherwise the record is created as
- * glanceclient does and `warning` gives the one line to print once it exists.
+ * glanceclient does and `warnCreated` says so in one line once it exists.
  */
 export function checkEmptyStdin(
-  input: { file?: string; size?: number; progress?: boolean; formatsGiven: boolean },
+  input: { file?: string; size?: number; progress?: boolean; fields: { disk_format?: unknown; container_format?: unknown } },
   data: DataSource | undefined,
   io: IO,
-): { warning(image: { id: string; status?: string }): string | undefined } {
+): { warnCreated(image: { id: string; status?: string }, warn: (line: string) => void): void } {
   const empty = emptyStdin(input.file, data, io);
   const uploadFlag = input.size !== undefined ? `--size ${input.size}` : input.progress ? '--progress' : undefined;
   if (empty?.producer && uploadFlag) {
     throw new CliError(`No image data: ${empty.why} (0 bytes), but ${uploadFlag} expects an upload; no image was created.`);
   }
-  const expected = !!empty && (empty.producer || input.file === '-' || input.formatsGiven);
+  const formatsGiven = input.fields.disk_format !== undefined || input.fields.container_format !== undefined;
+  const expected = !!empty && (empty.producer || input.file === '-' || formatsGiven);
   return {
-    warning: (image) =>
-      expected ? `Warning: no image data: ${empty!.why}; image ${image.id} was created without any (status ${image.status}).` : undefined,
+    warnCreated: (image, warn) => {
+      if (expected) warn(`Warning: no image data: ${empty!.why}; image ${image.id} was created without any (status ${image.status}).`);
+    },
   };
 }
 

@@ -4,7 +4,7 @@
  * first, then the two GETs (/v2/info/stores, /v2/info/import), and only then is the image created.
  */
 import { UsageError } from '../../errors.js';
-import { getImage, type Image } from '../../glance/images.js';
+import { getImage } from '../../glance/images.js';
 import { startImport, targetStores, type ImportRequest } from '../../glance/import.js';
 import type { StoreInfo } from '../../glance/info.js';
 import { printImage } from '../../output/image-view.js';
@@ -75,9 +75,8 @@ export const imageCreateViaImport = defineCommand<CreateViaImportOptions>({
     } else if (opts.file === '-') {
       throw new UsageError(`You cannot pass data via stdin with the ${method} import method.`);
     }
-    const formatsGiven = opts.parsed.fields.disk_format !== undefined || opts.parsed.fields.container_format !== undefined;
     const emptyStdin = readsStdin
-      ? checkEmptyStdin({ file: opts.file, size: opts.size, progress: opts.progress, formatsGiven }, data, deps.io)
+      ? checkEmptyStdin({ file: opts.file, size: opts.size, progress: opts.progress, fields: opts.parsed.fields }, data, deps.io)
       : undefined;
     const request: ImportRequest | undefined = createImportRequest(opts.importFlags, {
       file: data?.kind === 'file' ? data.name : undefined,
@@ -99,8 +98,7 @@ export const imageCreateViaImport = defineCommand<CreateViaImportOptions>({
     const created = await createImageRecord(client, body, deps);
     if (!request) {
       await printImage(deps.output, created);
-      const line = emptyStdin?.warning(created);
-      if (line) deps.warn(line);
+      emptyStdin?.warnCreated(created, deps.warn);
       return;
     }
     const watching = shouldWatch(opts.watch, deps);
