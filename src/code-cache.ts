@@ -7,8 +7,8 @@
  * Hand-written: v8-compile-cache (the package for this on old Nodes) hooks every CommonJS module of
  * the process and keeps its cache in the shared temporary directory, where another user could
  * plant compiled code. The bundle holds no import(): Node 20 cannot give one to a script compiled
- * from cached data (scripts/bundle.mjs). Here the cache lives in the private cache directory the token cache uses
- * (safe-file.ts), and a cache file is only read when it is ours and closed to others.
+ * from cached data (scripts/bundle.mjs). Here the cache lives in the private cache directory the
+ * token cache uses (safe-file.ts), and a cache file is only read when it is ours and closed to others.
  */
 import { readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import module, { createRequire } from 'node:module';
@@ -45,7 +45,7 @@ export function loadAppBundle(url: URL, buildId: string): typeof import('./app.j
  * source's length. A missing or rejected cache is written when the process exits, so that it
  * holds the functions this run compiled too. Plain require when the directory is not private.
  */
-export function requireWithCodeCache(file: string, root: string, cacheDir: string, buildId: string): unknown {
+function requireWithCodeCache(file: string, root: string, cacheDir: string, buildId: string): unknown {
   const require = createRequire(file);
   let dir: string;
   try {
