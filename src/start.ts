@@ -34,7 +34,7 @@ export async function start(build: Build): Promise<void> {
 
   // SIGINT, SIGTERM and SIGHUP abort the run (exit 128+n); a second one exits at once. The
   // handlers come from app.js: the abort reason must be app.js's InterruptedError (the npm build's
-  // main.js and app.js each hold their own copy of the error classes, and run.ts tests the reason
+  // main.cjs and app.js each hold their own copy of the error classes, and run.ts tests the reason
   // with instanceof). A signal that comes while app.js loads is remembered and delivered then.
   const controller = new AbortController();
   let early: HandledSignal | undefined;

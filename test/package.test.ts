@@ -52,10 +52,10 @@ describe('the npm package, packed from a clean clone of HEAD and installed with 
     const files = tarballFiles(packed.tarball);
     const tops = new Set(files.map((f) => f.split('/')[0]));
     expect([...tops].sort()).toEqual(['LICENSE', 'README.md', 'bin', 'completions', 'dist', 'man', 'package.json']);
-    expect(files).toEqual(expect.arrayContaining(['bin/tsglance', 'dist/main.js', 'dist/app.cjs', 'dist/help.txt', 'man/tsglance.1', 'completions/tsglance.bash', 'completions/_tsglance']));
+    expect(files).toEqual(expect.arrayContaining(['bin/tsglance', 'bin/package.json', 'dist/main.cjs', 'dist/app.cjs', 'dist/help.txt', 'man/tsglance.1', 'completions/tsglance.bash', 'completions/_tsglance']));
     // every completion script the build writes, whatever shells completions/ holds
     for (const f of readdirSync(join(ROOT, 'completions'))) expect(files).toContain(`completions/${f}`);
-    expect(files.filter((f) => f.startsWith('dist/') && !/^dist\/(main\.js|app\.cjs|help\.txt)$/.test(f))).toEqual([]);
+    expect(files.filter((f) => f.startsWith('dist/') && !/^dist\/(main\.cjs|app\.cjs|help\.txt)$/.test(f))).toEqual([]);
     const size = statSync(packed.tarball).size;
     process.stderr.write(`[package] ${packed.tarball}: ${files.length} files, ${(size / 1024).toFixed(0)} KiB\n`);
   });

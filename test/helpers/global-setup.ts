@@ -12,8 +12,8 @@ const root = join(import.meta.dirname, '..', '..');
 let startedByUs = false;
 
 export async function setup(): Promise<void> {
-  if (!existsSync(join(root, 'dist', 'main.js'))) {
-    throw new Error('dist/main.js is missing: run `npm run build` first (npm test does)');
+  if (!existsSync(join(root, 'dist', 'main.cjs'))) {
+    throw new Error('dist/main.cjs is missing: run `npm run build` first (npm test does)');
   }
   const state = stackState();
   if (await stackAnswers(state)) return;
