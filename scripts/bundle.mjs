@@ -5,11 +5,9 @@
 // V8's code cache on Node 20 (src/code-cache.ts); main.cjs learns its digest, which names that
 // cache. main.cjs (and bin/tsglance, by bin/package.json) are CommonJS too: a run that starts from
 // an ES module sets up Node's ES module loader first, measured at 13 ms of a warm image-list
-// (235 -> 221 ms) and of --version (129 -> 116 ms, node -e 0: 117). Node's built-in modules are taken with require(), not
-// import: an import builds an ES module facade that reads every export, which for node:fs loads
-// its streams (and node:stream) on every run whether used or not.
+// (235 -> 221 ms) and of --version (129 -> 116 ms, node -e 0: 117). In CommonJS output esbuild
+// requires Node's built-in modules where they are imported; a named import needs no interop object.
 import { build } from 'esbuild';
-import { builtinModules } from 'node:module';
 import { readFileSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 
@@ -18,21 +16,19 @@ import { createHash } from 'node:crypto';
  * subcommands, which tsglance has none of (child_process brings dgram and more with it).
  */
 const LAZY = new Set(['child_process']);
-const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
-/** `import { x } from 'node:fs'` → a CommonJS shim around require('node:fs'): no ESM facade. */
-const builtinsViaRequire = {
-  name: 'builtins-via-require',
+/** A LAZY module becomes a proxy that requires the real one when something is read from it. */
+const lazyBuiltins = {
+  name: 'lazy-builtins',
   setup(b) {
     b.onResolve({ filter: /^(node:)?[a-z_/]+$/ }, (args) => {
-      if (!builtins.has(args.path)) return undefined;
+      const name = args.path.replace(/^node:/, '');
+      if (!LAZY.has(name)) return undefined;
       // the shim's own require() stays a require of the real module
-      if (args.namespace === 'builtin') return { path: args.path, external: true };
-      return { path: args.path.replace(/^node:/, ''), namespace: 'builtin' };
+      if (args.namespace === 'lazy-builtin') return { path: args.path, external: true };
+      return { path: name, namespace: 'lazy-builtin' };
     });
-    b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({
-      contents: LAZY.has(args.path)
-        ? `module.exports = new Proxy({}, { get: (_, key) => require(${JSON.stringify(`node:${args.path}`)})[key] });`
-        : `module.exports = require(${JSON.stringify(`node:${args.path}`)});`,
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
+      contents: `module.exports = new Proxy({}, { get: (_, key) => require(${JSON.stringify(`node:${args.path}`)})[key] });`,
       loader: 'js',
     }));
   },
@@ -47,7 +43,7 @@ const common = {
   minifySyntax: true,
   logLevel: 'warning',
   external: ['undici', 'ora', 'chalk', 'yaml', 'keytar', '@napi-rs/keyring'],
-  plugins: [builtinsViaRequire],
+  plugins: [lazyBuiltins],
 };
 rmSync('dist', { recursive: true, force: true });
 // chalk and ora (ES modules only) are bundled in, and import() of undici and yaml (CommonJS) becomes
