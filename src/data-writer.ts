@@ -349,6 +349,12 @@ export function openDataWriter(opts: DataWriterOptions): DataWriter {
     async restart() {
       if (stream || streamFd !== undefined) throw new StreamRestartError(written);
       post();
+      // the worker may still be hashing the partial's first bytes again (resume): the file is
+      // truncated only once it has answered, which it does after that
+      await guarded<void>((resolve) => {
+        onRestarted = resolve;
+        worker.postMessage({ t: 'restart' });
+      });
       if (file !== undefined) {
         await syncing?.catch(() => undefined);
         ftruncateSync(file, 0);
@@ -357,10 +363,6 @@ export function openDataWriter(opts: DataWriterOptions): DataWriter {
       unsynced = 0;
       written = 0;
       collectAt = COLLECT_EVERY;
-      await guarded<void>((resolve) => {
-        onRestarted = resolve;
-        worker.postMessage({ t: 'restart' });
-      });
     },
     async finish() {
       if (stream) {

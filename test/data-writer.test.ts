@@ -4,7 +4,7 @@
  * the digest and the file are the data, in order, whatever way each chunk travelled.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -77,6 +77,28 @@ it('restart truncates the file and starts the digest over', async () => {
   await writer.write(ownBuffer(100_000));
   await writer.restart();
   const fresh = ownBuffer(70_000);
+  const copy = Buffer.from(fresh);
+  await writer.write(fresh);
+  const { digest, bytes } = await writer.finish();
+  await writer.close();
+  closeSync(fd);
+  expect(bytes).toBe(copy.length);
+  expect(digest).toBe(sha512(copy));
+  expect(readFileSync(path).equals(copy)).toBe(true);
+});
+
+it('restart while the worker is still hashing a resumed partial again: the partial is truncated only after that, no error', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tsglance-data-writer-'));
+  const path = join(dir, 'part');
+  // a partial large enough that hashing it again takes the worker a while
+  const prefix = Buffer.alloc(48 * 1024 * 1024, 7);
+  writeFileSync(path, prefix);
+  const fd = openSync(path, 'r+');
+  const writer = openDataWriter({ algo: 'sha512', fd, offset: prefix.length });
+  await writer.write(ownBuffer(10_000));
+  // the server ignored Range: everything from byte 0 again
+  await writer.restart();
+  const fresh = ownBuffer(90_000);
   const copy = Buffer.from(fresh);
   await writer.write(fresh);
   const { digest, bytes } = await writer.finish();
