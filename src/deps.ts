@@ -12,7 +12,7 @@ import { GlanceClient } from './glance/client.js';
 import { HttpClient } from './http.js';
 import { Output, type OutputOptions } from './output/format.js';
 import type { IO } from './output/io.js';
-import { askSecret, canAsk } from './output/prompt.js';
+import { askSecret, canAsk, promptTimeout } from './output/prompt.js';
 
 export interface DepsInit {
   io: IO;
@@ -32,7 +32,7 @@ export async function resolveSettings(globals: GlobalOptions, env: Env, io?: IO)
   } catch (err) {
     // at a terminal, ask for the password like glanceclient ("OS Password: "); never elsewhere
     if (!(err instanceof MissingPasswordError) || !io || !canAsk(io)) throw err;
-    const password = await askSecret(io, 'OS Password: ');
+    const password = await askSecret(io, 'OS Password: ', promptTimeout(env));
     if (!password) throw err;
     return resolveAuthSettings({ ...globals, osPassword: password }, env, cloud);
   }

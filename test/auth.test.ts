@@ -194,6 +194,15 @@ describe('bad settings: one line naming what to set', () => {
     expect(res.stdout).toMatch(/OS Password: \r?\nInterrupted\.\r?\n$/);
   });
 
+  it('no password typed within TSGLANCE_PROMPT_TIMEOUT: one line naming the bound, exit 1', async () => {
+    const started = Date.now();
+    // the prompt is answered by nobody
+    const res = await viaPty(['image-list'], { env: { OS_PASSWORD: undefined, OS_NO_CACHE: '1', TSGLANCE_PROMPT_TIMEOUT: '1' } });
+    expect(res.code).toBe(1);
+    expect(res.stdout).toMatch(/OS Password: \r?\nNo password entered within 1 s \(TSGLANCE_PROMPT_TIMEOUT\); nothing was sent\r?\n$/);
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+
   it('wrong password', async () => {
     const res = await tsglance(['image-list'], { env: { OS_PASSWORD: 'wrong' } });
     expect(res.code).toBe(1);

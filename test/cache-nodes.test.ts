@@ -245,6 +245,13 @@ describe('refusals and errors', () => {
     expect(await stateB()).toEqual({ cached: [], queued: [] });
   });
 
+  it('on a terminal, no answer within TSGLANCE_PROMPT_TIMEOUT is no: nothing deleted, and a line says why', async () => {
+    await cacheNow(x);
+    const res = await viaPty(['glance-cache-manage', '--url', B, 'delete-all-cached-images'], { as: 'admin', env: { TSGLANCE_PROMPT_TIMEOUT: '1' } });
+    expect(res.stdout).toMatch(/\[y\/N\] \r?\nNo answer within 1 s \(TSGLANCE_PROMPT_TIMEOUT\): taken as no\.\r?\n/);
+    expect((await stateB()).cached).toEqual([x]);
+  }, 60_000);
+
   it.each(['legacy', 'v2'])('the demo user gets one "not authorized" line (--api %s)', async (api) => {
     const cmds = [['list-cached'], ['list-queued'], ['-f', 'delete-all-cached-images']];
     const results = await Promise.all(cmds.map((cmd) => tsglance(['glance-cache-manage', '--url', B, '--api', api, ...cmd], { as: 'demo' })));
