@@ -113,6 +113,7 @@ const OTHER_ENV: [string, string][] = [
   ['TSGLANCE_TOKEN_STORE', 'file: keep tokens in the file cache under $XDG_CACHE_HOME/tsglance, never in the OS keychain.'],
   ['TSGLANCE_LIST_STREAMS', '1: image-list pages one request after another instead of walking a long listing from both ends of the sort order at once (default 2).'],
   ['TSGLANCE_COMPLETE_TIMEOUT', 'Seconds a TAB waits for live values from Glance (default 2).'],
+  ['TSGLANCE_PROMPT_TIMEOUT', 'Seconds a question at the terminal waits for its answer (default 300): no answer to [y/N] is no, no password is an error.'],
   ['NO_COLOR', 'When set to a non-empty value, no colour (an empty NO_COLOR changes nothing).'],
   ['FORCE_COLOR', 'Colour even off a terminal; 0 or false: never colour. Wins over the other colour variables.'],
   ['CLICOLOR_FORCE', 'When set and not 0, colour even off a terminal and over NO_COLOR.'],
