@@ -6,8 +6,9 @@
  * stack through the API, counting only this file's own images (unique names). glanceclient's
  * behaviour where tsglance keeps it (a record is created, exit 0) is run beside it.
  */
+import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { glance, tsglance, uniqueName, type RunOpts } from './helpers/run.js';
+import { BIN, cleanEnv, collect, glance, tsglance, uniqueName, type RunOpts, type RunResult } from './helpers/run.js';
 import { issueToken, rest, stackEnv } from './helpers/stack.js';
 
 const GLANCE = stackEnv('admin').GLANCE_STACK_GLANCE_URL;
@@ -145,5 +146,36 @@ describe('image-create with stdin that delivered zero bytes', () => {
     expect(res.stderr).toMatch(/^Uploaded 5 B/);
     expect(res.stderr).not.toMatch(/Warning|No image data/);
     expect(await imagesNamed(name)).toMatchObject([{ status: 'active', size: 5 }]);
+  });
+});
+
+/** tsglance with stdin a pipe that stays open and never sends a byte (a CI runner's stdin, a producer that hangs). */
+async function withSilentPipe(args: string[]): Promise<RunResult> {
+  const child = spawn(process.execPath, [BIN, ...args], { env: cleanEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+  try {
+    return await collect(child, 60_000);
+  } finally {
+    child.stdin.end();
+  }
+}
+
+describe('a pipe on stdin that stays open and silent: refused after the wait, before any request', () => {
+  it('implicit stdin (no --file): one line, exit 2, no image; the wait is --timeout when shorter than 30 s', async () => {
+    const name = uniqueName('silent-pipe');
+    const res = await withSilentPipe(['image-create', '--name', name, ...FORMATS, '--timeout', '1']);
+    expect(res.stderr).toBe(
+      'stdin is a pipe that sent nothing within 1 s and stayed open: give the image data with --file, or close stdin (</dev/null) for an image without data\n',
+    );
+    expect(res.code).toBe(2);
+    expect(res.ms).toBeLessThan(20_000);
+    expect(await imagesNamed(name)).toEqual([]);
+  });
+
+  it('--file -: the same bound, worded for an explicit stdin', async () => {
+    const name = uniqueName('silent-pipe-file');
+    const res = await withSilentPipe(['image-create', '--name', name, ...FORMATS, '--file', '-', '--timeout', '1']);
+    expect(res.stderr).toBe('--file -: nothing arrived on stdin within 1 s (a pipe that stayed open); start the producer first\n');
+    expect(res.code).toBe(2);
+    expect(await imagesNamed(name)).toEqual([]);
   });
 });

@@ -40,13 +40,16 @@ export interface DataSourceInput {
   file?: string;
   /** --size value */
   size?: number;
-  /** how long to wait for a writer when --file is a FIFO (seconds; default WRITER_WAIT_S) */
+  /**
+   * how long to wait for a writer when --file is a FIFO, and for the first byte of a pipe on stdin
+   * (seconds; default WRITER_WAIT_S)
+   */
   writerWaitS?: number;
   /** the run's signal: Ctrl-C/TERM/HUP stop the wait for a writer */
   signal?: AbortSignal;
 }
 
-/** A FIFO given as --file waits this long (or --timeout, when shorter) for a writer. */
+/** A FIFO given as --file waits this long (or --timeout, when shorter) for a writer; a pipe on stdin for its first byte. */
 export const WRITER_WAIT_S = 30;
 
 /** The wait for a FIFO's writer: WRITER_WAIT_S, or --timeout / OS_TIMEOUT when shorter. */
@@ -108,13 +111,19 @@ export function stdinKind(io: IO & { stdinKind?: StdinKind }): { kind: StdinKind
   return { kind: 'other', stats: st };
 }
 
-/** Wait for the first byte or the end; the byte is put back. True when there is data. */
-export function hasData(stream: Readable): Promise<boolean> {
+/**
+ * Wait for the first byte or the end; the byte is put back. True when there is data. A pipe that
+ * stays open and silent for `waitS` seconds (a CI runner's stdin, a producer that never starts)
+ * is refused in one line, before any request, as a FIFO without a writer is.
+ */
+export function hasData(stream: Readable, waitS: number, silent: (waitS: number) => string, signal?: AbortSignal): Promise<boolean> {
   return new Promise((resolve, reject) => {
     const cleanup = () => {
+      clearTimeout(timer);
       stream.off('readable', onReadable);
       stream.off('end', onEnd);
       stream.off('error', onError);
+      signal?.removeEventListener('abort', onAbort);
     };
     const onReadable = () => {
       const chunk = stream.read() as Buffer | null;
@@ -132,6 +141,18 @@ export function hasData(stream: Readable): Promise<boolean> {
       cleanup();
       reject(err);
     };
+    const onAbort = () => {
+      cleanup();
+      reject(signal?.reason ?? new UsageError('Interrupted.'));
+    };
+    const timer = setTimeout(() => {
+      cleanup();
+      // an open pipe would keep the process alive after the error: let go of it
+      stream.destroy();
+      reject(new UsageError(silent(waitS)));
+    }, waitS * 1000);
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
     stream.on('readable', onReadable);
     stream.once('end', onEnd);
     stream.once('error', onError);
@@ -198,7 +219,10 @@ export async function resolveDataSource(input: DataSourceInput, io: IO): Promise
       throw new UsageError(`Size mismatch: --size ${size} does not match the size of stdin (${stats.size} bytes)`);
     }
     // known before any request, so that a producer that failed (`curl -f ... |`) can be told apart
-    const empty = kind === 'pipe' || kind === 'socket' ? !(await hasData(io.stdin)) : kind === 'file' && stats?.size === 0;
+    const empty =
+      kind === 'pipe' || kind === 'socket'
+        ? !(await hasData(io.stdin, input.writerWaitS ?? WRITER_WAIT_S, (t) => `--file -: nothing arrived on stdin within ${t} s (a pipe that stayed open); start the producer first`, input.signal))
+        : kind === 'file' && stats?.size === 0;
     return { kind: 'stdin', name: '-', size: known, empty, open: () => stdinStream(io, kind) };
   }
 
@@ -211,7 +235,9 @@ export async function resolveDataSource(input: DataSourceInput, io: IO): Promise
   }
   if (kind === 'pipe' || kind === 'socket') {
     const stream = io.stdin;
-    if (!(await hasData(stream))) return undefined;
+    const silent = (t: number) =>
+      `stdin is a pipe that sent nothing within ${t} s and stayed open: give the image data with --file, or close stdin (</dev/null) for an image without data`;
+    if (!(await hasData(stream, input.writerWaitS ?? WRITER_WAIT_S, silent, input.signal))) return undefined;
     return { kind: 'stdin', name: '-', size, implicit: true, open: () => stream };
   }
   return undefined;
