@@ -84,8 +84,9 @@ let minorGc: (() => void) | null | undefined;
  * A scavenge every COLLECT_EVERY bytes. Each socket read is a fresh 64 KiB buffer that is dead as
  * soon as it is hashed and written (or copied), but V8 frees such buffers only when their external
  * memory reaches its limit (~64 MB): RSS grew by that much and the kernel kept handing out fresh
- * pages. Measured on 512 MiB received with undici: peak RSS 115 -> 84 MB, CPU 2.4 -> 1.7 s. The
- * worker does the same for the buffers it receives. `gc` is exposed at run time (the binary cannot
+ * pages. Measured on 512 MiB received with undici, when every chunk was copied into a shared ring:
+ * peak RSS 115 -> 84 MB, CPU 2.4 -> 1.7 s. The worker does the same for the buffers it receives;
+ * removing it from this thread since the buffers are moved was not measured. `gc` is exposed at run time (the binary cannot
  * pass --expose-gc to node); without it, nothing happens.
  */
 function collectYoung(): void {
@@ -191,6 +192,7 @@ export function openDataWriter(opts: DataWriterOptions): DataWriter {
   /** where the next byte goes in the file */
   let position = opts.offset ?? 0;
   let unsynced = 0;
+  /** the background fdatasync under way, if any (one at a time): the disk writes while the network reads */
   let syncing: Promise<void> | undefined;
   let batch: ArrayBuffer[] = [];
   let batchBytes = 0;
@@ -245,19 +247,9 @@ export function openDataWriter(opts: DataWriterOptions): DataWriter {
     });
   }
 
-  /** fdatasync (or fsync) on the thread pool, one at a time; the disk writes while the network reads */
+  /** fdatasync (or fsync) on the thread pool */
   function sync(fd: number, all: boolean): Promise<void> {
-    const run = () =>
-      new Promise<void>((resolve, reject) => (all ? fsync : fdatasync)(fd, (err) => (err ? reject(writeFailure(err.message)) : resolve())));
-    const next = (syncing ?? Promise.resolve()).then(run, run);
-    syncing = next;
-    void next.then(
-      () => {
-        if (syncing === next) syncing = undefined;
-      },
-      () => undefined,
-    );
-    return next;
+    return new Promise<void>((resolve, reject) => (all ? fsync : fdatasync)(fd, (err) => (err ? reject(writeFailure(err.message)) : resolve())));
   }
 
   /** the whole chunk into the file at `position` (or where the descriptor stands), synchronously */
@@ -325,7 +317,11 @@ export function openDataWriter(opts: DataWriterOptions): DataWriter {
           if (unsynced >= SYNC_EVERY && !syncing) {
             unsynced = 0;
             // a failed sync here shows again in the final fsync
-            sync(file, false).catch(() => undefined);
+            syncing = sync(file, false)
+              .catch(() => undefined)
+              .finally(() => {
+                syncing = undefined;
+              });
           }
         } else if (streamFd !== undefined) {
           writeOut(streamFd, chunk, null);
@@ -356,7 +352,7 @@ export function openDataWriter(opts: DataWriterOptions): DataWriter {
         worker.postMessage({ t: 'restart' });
       });
       if (file !== undefined) {
-        await syncing?.catch(() => undefined);
+        await syncing;
         ftruncateSync(file, 0);
       }
       position = 0;
@@ -373,7 +369,7 @@ export function openDataWriter(opts: DataWriterOptions): DataWriter {
       }
       post();
       // the file goes to disk while the worker hashes what is left
-      const synced = file !== undefined ? sync(file, true) : undefined;
+      const synced = file !== undefined ? (syncing ?? Promise.resolve()).then(() => sync(file, true)) : undefined;
       const hashed = guarded<{ digest: string; bytes: number }>((resolve) => {
         onDone = resolve;
         worker.postMessage({ t: 'end' });
